@@ -1,0 +1,212 @@
+using System.Threading.Channels;
+
+namespace RaftRunner.Actors.Internal;
+
+/// <summary>
+/// An actor's queues and its turn on the thread pool. A mailbox holds no thread while idle: a Tell that
+/// finds it idle queues one work item, which processes up to <c>throughput</c> user messages (system
+/// messages first and between every user message) and then gives the thread back.
+/// Ownership: <see cref="Execute"/> runs on one thread at a time (the status flag guarantees it), so every
+/// field marked "owner" is touched only there.
+/// </summary>
+internal sealed class Mailbox : IThreadPoolWorkItem
+{
+    private const int Idle = 0;
+    private const int Scheduled = 1;
+
+    // Single reader (the owner), many writers. Unbounded: back-pressure is a protocol concern, not the kernel's.
+    private readonly Channel<Envelope> _queue = Channel.CreateUnbounded<Envelope>(
+        new UnboundedChannelOptions { SingleReader = true, SingleWriter = false, AllowSynchronousContinuations = false });
+
+    private readonly ActorCell _cell;
+    private readonly int _throughput;
+    private SystemMessage? _systemStack; // lock-free LIFO; reversed when drained
+    private Queue<Envelope>? _prepended; // owner: unstashed messages, which go before everything queued
+    private int _status;
+    private volatile bool _closed;
+    private int _suspendCount; // owner
+
+    public Mailbox(ActorCell cell, int throughput)
+    {
+        _cell = cell;
+        _throughput = throughput;
+    }
+
+    public bool IsClosed => _closed;
+
+    public bool IsSuspended => _suspendCount > 0;
+
+    /// <summary>Queues a user message; false when the mailbox is closed (the caller makes it a dead letter).</summary>
+    public bool Enqueue(in Envelope envelope)
+    {
+        if (!_queue.Writer.TryWrite(envelope))
+            return false;
+        TrySchedule();
+        return true;
+    }
+
+    public void EnqueueSystem(SystemMessage message)
+    {
+        while (true)
+        {
+            var head = Volatile.Read(ref _systemStack);
+            message.Next = head;
+            if (Interlocked.CompareExchange(ref _systemStack, message, head) == head)
+                break;
+        }
+        // If the mailbox closed meanwhile nobody will run it again: handle what is left ourselves.
+        if (_closed)
+            DrainSystemAfterClose();
+        else
+            TrySchedule();
+    }
+
+    /// <summary>Puts messages in front of everything queued, oldest first (owner only: used by Unstash).</summary>
+    public void Prepend(IEnumerable<Envelope> envelopes)
+    {
+        var front = new Queue<Envelope>(envelopes);
+        if (_prepended is { Count: > 0 })
+        {
+            foreach (var e in _prepended)
+                front.Enqueue(e);
+        }
+        _prepended = front.Count > 0 ? front : null;
+    }
+
+    public void Suspend() => _suspendCount++;
+
+    public void Resume()
+    {
+        if (_suspendCount > 0)
+            _suspendCount--;
+    }
+
+    /// <summary>Closes for good: later Tells fail, queued user messages become dead letters (owner only).</summary>
+    public void Close()
+    {
+        _closed = true;
+        _queue.Writer.TryComplete();
+        if (_prepended is not null)
+        {
+            while (_prepended.TryDequeue(out var e))
+                _cell.System.DeadLetter(e.Message, e.Sender, _cell.Self);
+        }
+        while (_queue.Reader.TryRead(out var e))
+            _cell.System.DeadLetter(e.Message, e.Sender, _cell.Self);
+        DrainSystemAfterClose();
+    }
+
+    public void TrySchedule()
+    {
+        if (Volatile.Read(ref _status) == Idle && Interlocked.CompareExchange(ref _status, Scheduled, Idle) == Idle)
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+    }
+
+    /// <summary>Called when an awaited handler finishes; the mailbox stayed "scheduled" all along, so this is its next turn.</summary>
+    public void ContinueAfterTask() => ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+
+    public void Execute()
+    {
+        try
+        {
+            _cell.FinishPendingTask();
+            if (!_closed)
+            {
+                ProcessSystemMessages();
+                ProcessUserMessages();
+            }
+        }
+        catch (Exception e)
+        {
+            // Every actor callback is guarded inside the cell; reaching here is a kernel bug. Never take the process down.
+            _cell.System.LogKernelFault(_cell.Self, e);
+        }
+        finally
+        {
+            if (_cell.AwaitingTask)
+            {
+                _cell.ArmPendingTask();
+            }
+            else
+            {
+                // Full fence between giving up the turn and looking for work that a racing Tell may have added.
+                Interlocked.Exchange(ref _status, Idle);
+                if (HasWork())
+                    TrySchedule();
+            }
+        }
+    }
+
+    private bool HasWork()
+    {
+        if (Volatile.Read(ref _systemStack) is not null)
+            return true;
+        if (_closed || _suspendCount > 0)
+            return false;
+        return _prepended is { Count: > 0 } || _queue.Reader.TryPeek(out _);
+    }
+
+    private void ProcessUserMessages()
+    {
+        for (var left = _throughput; left > 0; left--)
+        {
+            if (_closed || _suspendCount > 0 || _cell.AwaitingTask)
+                return;
+            Envelope envelope;
+            if (_prepended is { Count: > 0 })
+            {
+                envelope = _prepended.Dequeue();
+            }
+            else if (!_queue.Reader.TryRead(out envelope))
+            {
+                return;
+            }
+            _cell.Invoke(envelope);
+            if (Volatile.Read(ref _systemStack) is not null && !_cell.AwaitingTask)
+                ProcessSystemMessages();
+        }
+    }
+
+    private void ProcessSystemMessages()
+    {
+        while (!_closed)
+        {
+            var messages = TakeSystemMessages();
+            if (messages is null)
+                return;
+            InvokeAll(messages);
+        }
+    }
+
+    // Only reached once _closed is set, so InvokeAll routes everything to the after-close handling.
+    private void DrainSystemAfterClose() => InvokeAll(TakeSystemMessages());
+
+    private void InvokeAll(SystemMessage? message)
+    {
+        while (message is not null)
+        {
+            var current = message;
+            message = message.Next;
+            current.Next = null;
+            if (_closed)
+                _cell.SystemInvokeAfterClose(current);
+            else
+                _cell.SystemInvoke(current);
+        }
+    }
+
+    /// <summary>Takes every queued system message, oldest first.</summary>
+    private SystemMessage? TakeSystemMessages()
+    {
+        var stack = Interlocked.Exchange(ref _systemStack, null);
+        SystemMessage? fifo = null;
+        while (stack is not null)
+        {
+            var next = stack.Next;
+            stack.Next = fifo;
+            fifo = stack;
+            stack = next;
+        }
+        return fifo;
+    }
+}

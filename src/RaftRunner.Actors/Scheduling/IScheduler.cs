@@ -1,0 +1,17 @@
+namespace RaftRunner.Actors.Scheduling;
+
+/// <summary>
+/// The actor system's clock. Actors take time only from here (timers, scheduled tells), so a test can
+/// swap in <see cref="VirtualTimeScheduler"/> and move time by hand. Actions run on the scheduler's own
+/// thread (or the thread that advances virtual time) and must be short: they normally just Tell.
+/// </summary>
+public interface IScheduler
+{
+    /// <summary>Monotonic time since the scheduler started.</summary>
+    TimeSpan Now { get; }
+
+    ICancelable ScheduleOnce(TimeSpan delay, Action action);
+
+    /// <summary>Runs <paramref name="action"/> after <paramref name="initialDelay"/> and then every <paramref name="interval"/> (which must be positive).</summary>
+    ICancelable ScheduleRepeatedly(TimeSpan initialDelay, TimeSpan interval, Action action);
+}
