@@ -21,41 +21,33 @@ public abstract class ReceiveActor : ActorBase
     protected void Receive<T>(Action<T> handler, Predicate<T>? shouldHandle = null)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        Building().Add(typeof(T), m => shouldHandle is null || shouldHandle((T)m), m => { handler((T)m); return true; });
+        Building().Add(new ActionHandler<T>(handler, shouldHandle));
     }
 
     /// <summary>A handler that decides itself: returning false lets later handlers (or Unhandled) have the message.</summary>
     protected void Receive<T>(Func<T, bool> handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        Building().Add(typeof(T), null, m => handler((T)m));
+        Building().Add(new DecidingHandler<T>(handler));
     }
 
     /// <summary>An asynchronous handler: the next message waits until the returned task completes.</summary>
     protected void ReceiveAsync<T>(Func<T, Task> handler, Predicate<T>? shouldHandle = null)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        Building().Add(typeof(T), m => shouldHandle is null || shouldHandle((T)m), m =>
-        {
-            RunTask(() => handler((T)m));
-            return true;
-        });
+        Building().Add(new ActionHandler<T>(m => RunTask(() => handler(m)), shouldHandle));
     }
 
     protected void ReceiveAny(Action<object> handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        Building().Add(typeof(object), null, m => { handler(m); return true; });
+        Building().Add(new ActionHandler<object>(handler, null));
     }
 
     protected void ReceiveAnyAsync(Func<object, Task> handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        Building().Add(typeof(object), null, m =>
-        {
-            RunTask(() => handler(m));
-            return true;
-        });
+        Building().Add(new ActionHandler<object>(m => RunTask(() => handler(m)), null));
     }
 
     /// <summary>Replaces the current behaviour with the handlers that <paramref name="configure"/> declares.</summary>
@@ -88,19 +80,38 @@ public abstract class ReceiveActor : ActorBase
     {
         private readonly List<Handler> _handlers = new(2);
 
-        public void Add(Type type, Func<object, bool>? accepts, Func<object, bool> invoke) => _handlers.Add(new Handler(type, accepts, invoke));
+        public void Add(Handler handler) => _handlers.Add(handler);
 
         public bool Handle(object message)
         {
-            var type = message.GetType();
             foreach (var h in _handlers)
             {
-                if ((h.Type == type || h.Type.IsAssignableFrom(type)) && (h.Accepts is null || h.Accepts(message)) && h.Invoke(message))
+                if (h.TryHandle(message))
                     return true;
             }
             return false;
         }
     }
 
-    private sealed record Handler(Type Type, Func<object, bool>? Accepts, Func<object, bool> Invoke);
+    // One small object per declared handler (not a chain of closures): idle actors stay light.
+    private abstract class Handler
+    {
+        public abstract bool TryHandle(object message);
+    }
+
+    private sealed class ActionHandler<T>(Action<T> action, Predicate<T>? shouldHandle) : Handler
+    {
+        public override bool TryHandle(object message)
+        {
+            if (message is not T typed || (shouldHandle is not null && !shouldHandle(typed)))
+                return false;
+            action(typed);
+            return true;
+        }
+    }
+
+    private sealed class DecidingHandler<T>(Func<T, bool> handler) : Handler
+    {
+        public override bool TryHandle(object message) => message is T typed && handler(typed);
+    }
 }

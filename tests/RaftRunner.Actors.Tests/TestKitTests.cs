@@ -10,6 +10,7 @@ public sealed class TestKitTests : TestKit.TestKit
     {
         TestActor.Tell("unexpected");
         TestActor.Tell(42);
+        AwaitCondition(() => Pending.Count == 2, message: "both messages to be queued");
         var e = Assert.Throws<XunitException>(() => ExpectMsg<int>(TimeSpan.FromSeconds(1)));
         Assert.Contains("ExpectMsg<Int32>", e.Message);
         Assert.Contains("String unexpected", e.Message);

@@ -46,17 +46,16 @@ internal sealed partial class ActorCell
     private void HandleChildTerminated(ActorCell child)
     {
         _children?.TryRemove(new KeyValuePair<string, ActorCell>(child.Path.Name, child));
-        if (_children is { IsEmpty: false } && _children.Values.Any(c => c.StopRequested))
-            return;
         if (_terminating)
         {
             if (_children is not { IsEmpty: false })
                 FinishTerminate();
             return;
         }
-        if (_pendingRecreate is { } cause)
+        if (_pendingRecreate is { } cause && _restartWaitsFor?.Remove(child) == true && _restartWaitsFor.Count == 0)
         {
             _pendingRecreate = null;
+            _restartWaitsFor = null;
             FinishRecreate(cause);
         }
     }

@@ -7,13 +7,14 @@ internal sealed partial class ActorCell
     private bool _failed;                 // suspended, waiting for the supervisor's decision
     private object? _failedMessage;       // handed to PreRestart
     private Exception? _pendingRecreate;  // restart waiting for stopping children
+    private HashSet<ActorCell>? _restartWaitsFor; // the children that restart waits for
     private int _restartCount;            // read and written only by the parent's turn
     private TimeSpan _restartWindowStart;
 
     /// <summary>The current message (or creation) threw: drop the message, suspend, and ask the parent.</summary>
     private void HandleInvokeFailure(Exception cause)
     {
-        var message = _hasCurrent ? _current.Message : null;
+        var message = _current.Message;
         if (_terminating)
         {
             System.Log.LogError(cause, "{Path} failed while stopping: {Error}", Path, cause.Message);
@@ -132,16 +133,23 @@ internal sealed partial class ActorCell
         _timers?.CancelAll();
         _stash?.UnstashAll();
         _actor = null;
-        if (_children is { IsEmpty: false } children && children.Values.Any(c => c.StopRequested))
-            _pendingRecreate = cause; // finish when the children PreRestart stopped are gone, so their names are free
+        var stopping = _children?.Values.Where(c => c.StopRequested).ToHashSet();
+        if (stopping is { Count: > 0 })
+        {
+            // Finish when the children PreRestart stopped are gone, so the new instance can reuse their names.
+            _pendingRecreate = cause;
+            _restartWaitsFor = stopping;
+        }
         else
+        {
             FinishRecreate(cause);
+        }
     }
 
     private void FinishRecreate(Exception cause)
     {
         _failedMessage = null;
-        _hasCurrent = false;
+        _current = default; // do not keep the last message (or an Ask's reply slot) alive
         Exception? failure = null;
         if (TryCreateInstance(out failure))
         {

@@ -61,7 +61,7 @@ internal sealed partial class ActorCell
         }
         finally
         {
-            _hasCurrent = false;
+            _current = default; // do not keep the last message (or an Ask's reply slot) alive
             t_current = previous;
         }
     }

@@ -16,8 +16,7 @@ internal sealed partial class ActorCell : IActorContext
     [ThreadStatic] private static ActorCell? t_current;
 
     private ActorBase? _actor;
-    private Envelope _current;
-    private bool _hasCurrent;
+    private Envelope _current; // default (null message) between messages
     private TimerScheduler? _timers;
     private Stash? _stash;
 
@@ -51,9 +50,9 @@ internal sealed partial class ActorCell : IActorContext
 
     public IActorRef Parent => ParentCell?.Self ?? ActorRefs.Nobody;
 
-    public IActorRef Sender => _hasCurrent ? _current.Sender : ActorRefs.NoSender;
+    public IActorRef Sender => _current.Sender ?? ActorRefs.NoSender;
 
-    internal Envelope? CurrentEnvelope => _hasCurrent ? _current : null;
+    internal Envelope? CurrentEnvelope => _current.Message is null ? null : _current;
 
     /// <summary>Thread-safe: queue a user message, or make it a dead letter if the actor is gone.</summary>
     public void SendMessage(object message, IActorRef sender)
@@ -71,7 +70,6 @@ internal sealed partial class ActorCell : IActorContext
         var previous = t_current;
         t_current = this;
         _current = envelope;
-        _hasCurrent = true;
         try
         {
             if (TryHandleKernelMessage(envelope, out var message))
@@ -92,7 +90,7 @@ internal sealed partial class ActorCell : IActorContext
             t_current = previous;
             // An awaited handler still needs Sender after its await; keep it until the task is done.
             if (_pendingTask is null)
-                _hasCurrent = false;
+                _current = default; // do not keep the last message (or an Ask's reply slot) alive
         }
     }
 

@@ -1,5 +1,3 @@
-using System.Threading.Channels;
-
 namespace RaftRunner.Actors.Internal;
 
 /// <summary>
@@ -15,15 +13,13 @@ internal sealed class Mailbox : IThreadPoolWorkItem
     private const int Scheduled = 1;
 
     // Single reader (the owner), many writers. Unbounded: back-pressure is a protocol concern, not the kernel's.
-    private readonly Channel<Envelope> _queue = Channel.CreateUnbounded<Envelope>(
-        new UnboundedChannelOptions { SingleReader = true, SingleWriter = false, AllowSynchronousContinuations = false });
+    private readonly MpscQueue _queue = new();
 
     private readonly ActorCell _cell;
     private readonly int _throughput;
     private SystemMessage? _systemStack; // lock-free LIFO; reversed when drained
     private Queue<Envelope>? _prepended; // owner: unstashed messages, which go before everything queued
     private int _status;
-    private volatile bool _closed;
     private int _suspendCount; // owner
 
     public Mailbox(ActorCell cell, int throughput)
@@ -32,14 +28,14 @@ internal sealed class Mailbox : IThreadPoolWorkItem
         _throughput = throughput;
     }
 
-    public bool IsClosed => _closed;
+    public bool IsClosed => _queue.IsClosed;
 
     public bool IsSuspended => _suspendCount > 0;
 
     /// <summary>Queues a user message; false when the mailbox is closed (the caller makes it a dead letter).</summary>
     public bool Enqueue(in Envelope envelope)
     {
-        if (!_queue.Writer.TryWrite(envelope))
+        if (!_queue.Enqueue(envelope, _cell))
             return false;
         TrySchedule();
         return true;
@@ -55,7 +51,7 @@ internal sealed class Mailbox : IThreadPoolWorkItem
                 break;
         }
         // If the mailbox closed meanwhile nobody will run it again: handle what is left ourselves.
-        if (_closed)
+        if (_queue.IsClosed)
             DrainSystemAfterClose();
         else
             TrySchedule();
@@ -84,15 +80,12 @@ internal sealed class Mailbox : IThreadPoolWorkItem
     /// <summary>Closes for good: later Tells fail, queued user messages become dead letters (owner only).</summary>
     public void Close()
     {
-        _closed = true;
-        _queue.Writer.TryComplete();
         if (_prepended is not null)
         {
             while (_prepended.TryDequeue(out var e))
                 _cell.System.DeadLetter(e.Message, e.Sender, _cell.Self);
         }
-        while (_queue.Reader.TryRead(out var e))
-            _cell.System.DeadLetter(e.Message, e.Sender, _cell.Self);
+        _queue.Close(_cell);
         DrainSystemAfterClose();
     }
 
@@ -110,7 +103,7 @@ internal sealed class Mailbox : IThreadPoolWorkItem
         try
         {
             _cell.FinishPendingTask();
-            if (!_closed)
+            if (!_queue.IsClosed)
             {
                 ProcessSystemMessages();
                 ProcessUserMessages();
@@ -141,23 +134,23 @@ internal sealed class Mailbox : IThreadPoolWorkItem
     {
         if (Volatile.Read(ref _systemStack) is not null)
             return true;
-        if (_closed || _suspendCount > 0)
+        if (_queue.IsClosed || _suspendCount > 0)
             return false;
-        return _prepended is { Count: > 0 } || _queue.Reader.TryPeek(out _);
+        return _prepended is { Count: > 0 } || _queue.HasItems;
     }
 
     private void ProcessUserMessages()
     {
         for (var left = _throughput; left > 0; left--)
         {
-            if (_closed || _suspendCount > 0 || _cell.AwaitingTask)
+            if (_queue.IsClosed || _suspendCount > 0 || _cell.AwaitingTask)
                 return;
             Envelope envelope;
             if (_prepended is { Count: > 0 })
             {
                 envelope = _prepended.Dequeue();
             }
-            else if (!_queue.Reader.TryRead(out envelope))
+            else if (!_queue.TryDequeue(out envelope))
             {
                 return;
             }
@@ -169,7 +162,7 @@ internal sealed class Mailbox : IThreadPoolWorkItem
 
     private void ProcessSystemMessages()
     {
-        while (!_closed)
+        while (!_queue.IsClosed)
         {
             var messages = TakeSystemMessages();
             if (messages is null)
@@ -178,7 +171,7 @@ internal sealed class Mailbox : IThreadPoolWorkItem
         }
     }
 
-    // Only reached once _closed is set, so InvokeAll routes everything to the after-close handling.
+    // Only reached once the queue is closed, so InvokeAll routes everything to the after-close handling.
     private void DrainSystemAfterClose() => InvokeAll(TakeSystemMessages());
 
     private void InvokeAll(SystemMessage? message)
@@ -188,7 +181,7 @@ internal sealed class Mailbox : IThreadPoolWorkItem
             var current = message;
             message = message.Next;
             current.Next = null;
-            if (_closed)
+            if (_queue.IsClosed)
                 _cell.SystemInvokeAfterClose(current);
             else
                 _cell.SystemInvoke(current);

@@ -1,4 +1,3 @@
-using System.Text;
 using RaftRunner.Hocon.Values;
 
 namespace RaftRunner.Hocon.Parsing;
@@ -8,7 +7,7 @@ namespace RaftRunner.Hocon.Parsing;
 /// keys only, and every level is counted against <see cref="MaxNestingDepth"/>, so hostile input such
 /// as 100,000 '[' ends in a ConfigurationException long before the stack is at risk.
 /// </summary>
-internal sealed class HoconParser
+internal sealed partial class HoconParser
 {
     public const int MaxNestingDepth = 512;
 
@@ -280,7 +279,7 @@ internal sealed class HoconParser
         {
             "true" or "false" => HoconScalarKind.Boolean,
             "null" => HoconScalarKind.Null,
-            _ when IsJsonNumber(token.Text) => HoconScalarKind.Number,
+            _ when JsonNumber.IsValid(token.Text) => HoconScalarKind.Number,
             _ => HoconScalarKind.String,
         };
         return new HoconScalar(kind, token.Text, token.Position);
@@ -330,168 +329,6 @@ internal sealed class HoconParser
                 throw new ConfigurationException($"expected ',' or ']' after a list element but found {after.Describe()}", after.Position);
             }
         }
-    }
-
-    private bool TryParseInclude(HoconObject target, HoconPath? path, int depth)
-    {
-        var keyword = Peek();
-        if (keyword.Kind != HoconTokenKind.Unquoted || keyword.Text != "include"
-            || PeekAt(1).Kind != HoconTokenKind.Whitespace
-            || PeekAt(2).Kind is not (HoconTokenKind.Quoted or HoconTokenKind.Unquoted))
-        {
-            return false;
-        }
-
-        Advance();
-        var opening = new StringBuilder();
-        var closing = new StringBuilder();
-        HoconToken? name = null;
-        while (Peek().Kind is HoconTokenKind.Unquoted or HoconTokenKind.Quoted or HoconTokenKind.Whitespace)
-        {
-            var piece = Advance();
-            if (piece.Kind == HoconTokenKind.Quoted)
-            {
-                if (name is not null)
-                {
-                    throw new ConfigurationException("an include takes exactly one quoted file name", piece.Position);
-                }
-
-                name = piece;
-            }
-            else if (piece.Kind == HoconTokenKind.Unquoted)
-            {
-                (name is null ? opening : closing).Append(piece.Text);
-            }
-        }
-
-        if (name is null)
-        {
-            throw new ConfigurationException(
-                "include must be followed by a quoted name: include \"file.conf\" or include required(\"file.conf\")", keyword.Position);
-        }
-
-        var (required, expectedClosing) = opening.ToString() switch
-        {
-            "" => (false, ""),
-            "file(" => (false, ")"),
-            "required(" => (true, ")"),
-            "required(file(" => (true, "))"),
-            "url(" or "classpath(" or "required(url(" or "required(classpath(" =>
-                throw new ConfigurationException("include url(...) and classpath(...) are not supported; use file(...)", keyword.Position),
-            var other => throw new ConfigurationException($"unknown include form '{other}'; expected file(...) or required(...)", keyword.Position),
-        };
-        if (closing.ToString() != expectedClosing)
-        {
-            throw new ConfigurationException(
-                expectedClosing.Length == 0
-                    ? $"unexpected '{closing}' after the include name"
-                    : $"malformed include: expected '{expectedClosing}' after the name",
-                name.Position);
-        }
-
-        Include(target, path, depth, name.Text, required, keyword.Position);
-        return true;
-    }
-
-    private void Include(HoconObject target, HoconPath? path, int depth, string name, bool required, SourcePosition position)
-    {
-        HoconIncludeSource? source;
-        try
-        {
-            source = _session.Options.IncludeResolver(name, _fileName);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ConfigurationException($"cannot read include '{name}': {e.Message}", position, null, e);
-        }
-
-        if (source is null)
-        {
-            if (required)
-            {
-                throw new ConfigurationException($"required include '{name}' was not found", position);
-            }
-
-            return;
-        }
-
-        _session.EnterFile(source.FileName, position);
-        try
-        {
-            var included = Parse(source.Text, source.FileName, _session, path, depth);
-            foreach (var field in included.Fields.ToList())
-            {
-                HoconMerging.Assign(target, field.Key, field.Value);
-            }
-        }
-        finally
-        {
-            _session.LeaveFile();
-        }
-    }
-
-    /// <summary>JSON's number grammar; anything else unquoted (007, 5s, 1.2.3) is a string.</summary>
-    private static bool IsJsonNumber(string text)
-    {
-        var i = 0;
-        var n = text.Length;
-        if (i < n && text[i] == '-')
-        {
-            i++;
-        }
-
-        if (i >= n || !char.IsAsciiDigit(text[i]))
-        {
-            return false;
-        }
-
-        if (text[i] == '0')
-        {
-            i++;
-        }
-        else
-        {
-            i = SkipDigits(text, i);
-        }
-
-        if (i < n && text[i] == '.')
-        {
-            i++;
-            if (i >= n || !char.IsAsciiDigit(text[i]))
-            {
-                return false;
-            }
-
-            i = SkipDigits(text, i);
-        }
-
-        if (i < n && (text[i] == 'e' || text[i] == 'E'))
-        {
-            i++;
-            if (i < n && (text[i] == '+' || text[i] == '-'))
-            {
-                i++;
-            }
-
-            if (i >= n || !char.IsAsciiDigit(text[i]))
-            {
-                return false;
-            }
-
-            i = SkipDigits(text, i);
-        }
-
-        return i == n;
-    }
-
-    private static int SkipDigits(string text, int i)
-    {
-        while (i < text.Length && char.IsAsciiDigit(text[i]))
-        {
-            i++;
-        }
-
-        return i;
     }
 
     private static ConfigurationException TooDeep(SourcePosition position) =>

@@ -11,7 +11,7 @@ namespace RaftRunner.Hocon.Values;
 /// </summary>
 internal static class ValueConversions
 {
-    public static string ToText(HoconValue value, string path) => value is HoconScalar scalar
+    public static string ToText(HoconValue value, string path) => value is HoconScalar { Kind: not HoconScalarKind.Null } scalar
         ? scalar.Text
         : throw Mismatch(value, path, "a string");
 

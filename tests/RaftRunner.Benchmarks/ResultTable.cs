@@ -1,0 +1,23 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+
+namespace RaftRunner.Benchmarks;
+
+internal static class ResultTable
+{
+    public static void Print(IReadOnlyList<BenchmarkResult> results, int rounds)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"RaftRunner.Actors kernel benchmarks — {Environment.ProcessorCount} cores, {RuntimeInformation.FrameworkDescription}, {RuntimeInformation.OSDescription}, median of {rounds} rounds");
+        Console.WriteLine();
+        Console.WriteLine("| benchmark | median | min … max | target | met |");
+        Console.WriteLine("|---|---:|---:|---|---|");
+        foreach (var r in results)
+            Console.WriteLine($"| {r.Name} | {Format(r.Median)} {r.Unit} | {Format(r.Min)} … {Format(r.Max)} | {r.Target} | {(r.MeetsTarget ? "yes" : "NO")} |");
+        Console.WriteLine();
+    }
+
+    private static string Format(double value) => value >= 1000
+        ? value.ToString("#,0", CultureInfo.InvariantCulture)
+        : value.ToString("0.00", CultureInfo.InvariantCulture);
+}
