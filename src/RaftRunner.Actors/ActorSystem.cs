@@ -55,12 +55,13 @@ public sealed class ActorSystem : IAsyncDisposable
 
     internal ILogger Log { get; }
 
+    /// <summary>Creates a running system; <paramref name="config"/> falls back to <see cref="HoconConfig.Reference"/> for every setting it lacks.</summary>
     public static ActorSystem Create(string name, Config? config = null, ActorSystemOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(name);
         if (name.Length == 0 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
             throw new ArgumentException($"actor system name '{name}' must be non-empty ASCII letters, digits, '-' or '_'", nameof(name));
-        return new ActorSystem(name, config ?? HoconConfig.Empty, options ?? new ActorSystemOptions());
+        return new ActorSystem(name, (config ?? HoconConfig.Empty).WithFallback(HoconConfig.Reference), options ?? new ActorSystemOptions());
     }
 
     /// <summary>Creates a top-level actor (thread-safe).</summary>

@@ -9,7 +9,16 @@ namespace RaftRunner.Hocon;
 /// </summary>
 public static class HoconConfig
 {
+    private static readonly Lazy<Config> ReferenceConfig = new(LoadReference);
+
     public static Config Empty => Config.EmptyConfig;
+
+    /// <summary>
+    /// hocon/reference.conf as shipped inside this library: every RaftRunner setting at its documented
+    /// default. Programs use <c>config.WithFallback(HoconConfig.Reference)</c> so a node file only says
+    /// what differs.
+    /// </summary>
+    public static Config Reference => ReferenceConfig.Value;
 
     /// <param name="text">The HOCON document.</param>
     /// <param name="fileName">Shown in error messages and used as the base directory for includes.</param>
@@ -54,6 +63,15 @@ public static class HoconConfig
         }
 
         return null;
+    }
+
+    private static Config LoadReference()
+    {
+        const string name = "RaftRunner.Hocon.reference.conf";
+        using var stream = typeof(HoconConfig).Assembly.GetManifestResourceStream(name)
+            ?? throw new InvalidOperationException($"the embedded resource {name} is missing from {typeof(HoconConfig).Assembly.GetName().Name}");
+        using var reader = new StreamReader(stream);
+        return Parse(reader.ReadToEnd(), "reference.conf");
     }
 
     private static string ReadFile(string path)

@@ -24,6 +24,21 @@ public sealed class ActorSystemTests
     }
 
     [Fact]
+    public async Task Without_configuration_the_settings_are_reference_conf_defaults()
+    {
+        await using var system = ActorSystem.Create("defaults");
+        var reference = HoconConfig.Reference.GetConfig(ActorSystemSettings.Section);
+        Assert.Equal(reference.GetInt("mailbox-throughput"), system.Settings.MailboxThroughput);
+        Assert.Equal(reference.GetTimeSpan("ask-timeout"), system.Settings.AskTimeout);
+        Assert.Equal(reference.GetInt("log-dead-letters"), system.Settings.LogDeadLetters);
+        Assert.Equal(reference.GetInt("supervision.max-retries"), system.Settings.DefaultSupervisorStrategy.MaxRetries);
+        // The code's own defaults agree with the documented ones.
+        Assert.Equal(new ActorSystemSettings().MailboxThroughput, system.Settings.MailboxThroughput);
+        Assert.Equal(new ActorSystemSettings().AskTimeout, system.Settings.AskTimeout);
+        Assert.True(system.Config.HasPath("raft-runner.raft.election-timeout-min"), "the system's config should fall back to all of reference.conf");
+    }
+
+    [Fact]
     public void A_bad_setting_is_a_configuration_error_naming_the_key()
     {
         var e = Assert.Throws<ConfigurationException>(() => ActorSystem.Create("bad", HoconConfig.Parse("raft-runner.actors.mailbox-throughput = 0")));

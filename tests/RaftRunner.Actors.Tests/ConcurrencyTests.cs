@@ -57,6 +57,20 @@ public sealed class ConcurrencyTests
         Assert.Equal(0, overlap.Overlaps);
     }
 
+    [Fact]
+    public async Task Idle_actors_hold_no_threads()
+    {
+        await using var system = ActorSystem.Create("idle");
+        var threadsBefore = ThreadPool.ThreadCount;
+        var actors = Enumerable.Range(0, 5_000).Select(_ => system.ActorOf(Props.Create(() => new EchoActor()))).ToArray();
+        await Task.WhenAll(actors.Select((a, i) => a.Ask<int>(i, TimeSpan.FromSeconds(30))));
+        await Task.Delay(100);
+        Assert.Equal(0, ThreadPool.PendingWorkItemCount);
+        // 5,000 idle actors, and the pool is no bigger than it would be for a handful of busy ones.
+        Assert.True(ThreadPool.ThreadCount <= Math.Max(threadsBefore, Environment.ProcessorCount) + 16,
+            $"thread pool grew from {threadsBefore} to {ThreadPool.ThreadCount} threads for idle actors");
+    }
+
     private sealed record Numbered(int Thread, long Seq);
 
     private sealed class CountingActor : ReceiveActor
