@@ -12,6 +12,7 @@ var benchmarks = new (string Name, Func<int, Task<IReadOnlyList<BenchmarkResult>
     ("throughput", async n => [await ActorBenchmarks.TwoActorThroughput(n)]),
     ("fan-in", async n => [await ActorBenchmarks.FanInThroughput(n)]),
     ("ask", ActorBenchmarks.AskRoundTrip),
+    ("protocol", ProtocolBenchmarks.AppendEntriesCodec),
 };
 var results = new List<BenchmarkResult>();
 foreach (var (name, run) in benchmarks.Where(b => b.Name.Contains(filter, StringComparison.OrdinalIgnoreCase)))

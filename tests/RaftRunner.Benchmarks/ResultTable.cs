@@ -8,7 +8,7 @@ internal static class ResultTable
     public static void Print(IReadOnlyList<BenchmarkResult> results, int rounds)
     {
         Console.WriteLine();
-        Console.WriteLine($"RaftRunner.Actors kernel benchmarks — {Environment.ProcessorCount} cores, {RuntimeInformation.FrameworkDescription}, {RuntimeInformation.OSDescription}, median of {rounds} rounds");
+        Console.WriteLine($"RaftRunner benchmarks — {Environment.ProcessorCount} cores, {RuntimeInformation.FrameworkDescription}, {RuntimeInformation.OSDescription}, median of {rounds} rounds");
         Console.WriteLine();
         Console.WriteLine("| benchmark | median | min … max | target | met |");
         Console.WriteLine("|---|---:|---:|---|---|");

@@ -31,12 +31,17 @@ public readonly record struct AppendEntriesRequest(
     public static bool TryDecode(IReadOnlyList<ReadOnlyMemory<byte>> frames, out AppendEntriesRequest request, out ProtocolError? error)
     {
         var r = new FrameReader(frames, Name);
-        var ok = r.FrameCount(HeaderFrames) && r.MessageId(1, out var id) && r.Type(2, MessageTypes.AppendEntries)
+        if (r.FrameCount(HeaderFrames) && r.MessageId(1, out var id) && r.Type(2, MessageTypes.AppendEntries)
             && r.String(4, out var leader) && r.UInt(5, out var term) && r.UInt(6, out var prevIndex) && r.UInt(7, out var prevTerm)
-            && r.UInt(8, out var commit) && r.Entries(HeaderFrames + 1, out var entries);
-        request = ok ? new AppendEntriesRequest(id, leader, term, prevIndex, prevTerm, commit, entries) : default;
+            && r.UInt(8, out var commit) && r.Entries(HeaderFrames + 1, out var entries))
+        {
+            request = new AppendEntriesRequest(id, leader, term, prevIndex, prevTerm, commit, entries);
+            error = null;
+            return true;
+        }
+        request = default;
         error = r.Error;
-        return ok;
+        return false;
     }
 }
 
@@ -68,10 +73,15 @@ public readonly record struct AppendEntriesResponse(uint MessageId, ulong Term, 
     public static bool TryDecode(IReadOnlyList<ReadOnlyMemory<byte>> frames, out AppendEntriesResponse response, out ProtocolError? error)
     {
         var r = new FrameReader(frames, Name);
-        var ok = r.FrameCount(3) && r.MessageId(1, out var id) && r.UInt(2, out var term)
-            && r.OptionalUInt(4, out var conflictIndex) && r.OptionalUInt(5, out var conflictTerm);
-        response = ok ? new AppendEntriesResponse(id, term, FrameCodec.ReadBool(r[3].Span), conflictIndex, conflictTerm) : default;
+        if (r.FrameCount(3) && r.MessageId(1, out var id) && r.UInt(2, out var term)
+            && r.OptionalUInt(4, out var conflictIndex) && r.OptionalUInt(5, out var conflictTerm))
+        {
+            response = new AppendEntriesResponse(id, term, FrameCodec.ReadBool(r[3].Span), conflictIndex, conflictTerm);
+            error = null;
+            return true;
+        }
+        response = default;
         error = r.Error;
-        return ok;
+        return false;
     }
 }

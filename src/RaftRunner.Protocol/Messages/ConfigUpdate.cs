@@ -19,10 +19,15 @@ public readonly record struct ConfigUpdateRequest(RequestId RequestId, IReadOnly
     {
         var r = new FrameReader(frames, Name);
         rawPeers = MessagePackValue.Nil;
-        var ok = r.FrameCount(4) && r.RequestId(1, out var id) && r.Type(2, MessageTypes.ConfigUpdate) && r.Json(4, out rawPeers);
-        request = ok ? new ConfigUpdateRequest(id, JsonValues.TryReadPeers(rawPeers, out var peers, out _) ? peers : []) : default;
+        if (r.FrameCount(4) && r.RequestId(1, out var id) && r.Type(2, MessageTypes.ConfigUpdate) && r.Json(4, out rawPeers))
+        {
+            request = new ConfigUpdateRequest(id, JsonValues.TryReadPeers(rawPeers, out var peers, out _) ? peers : []);
+            error = null;
+            return true;
+        }
+        request = default;
         error = r.Error;
-        return ok;
+        return false;
     }
 }
 
@@ -63,35 +68,46 @@ public readonly record struct ConfigUpdateResponse(
     {
         var r = new FrameReader(frames, Name);
         response = default;
-        var ok = r.FrameCount(2) && r.RequestId(1, out var id) && r.UInt(2, out var statusValue)
-            && (statusValue <= (ulong)ConfigUpdateStatus.Expired || r.Fail(2, $"unknown status {statusValue}"));
-        if (ok)
+        if (!(r.FrameCount(2) && r.RequestId(1, out var id) && r.UInt(2, out var statusValue)
+            && (statusValue <= (ulong)ConfigUpdateStatus.Expired || r.Fail(2, $"unknown status {statusValue}"))))
         {
-            var status = (ConfigUpdateStatus)statusValue;
-            response = new ConfigUpdateResponse(id, status);
-            if (r.Has(3) && (ok = r.Json(3, out var value)))
+            error = r.Error;
+            return false;
+        }
+        var status = (ConfigUpdateStatus)statusValue;
+        response = new ConfigUpdateResponse(id, status);
+        if (r.Has(3))
+        {
+            if (!r.Json(3, out var value))
             {
-                switch (status)
-                {
-                    case ConfigUpdateStatus.NotLeader:
-                        ok = JsonValues.TryReadLeaderId(value, out var leader) || r.Fail(3, $"leader id must be a string or null, got {value}");
-                        response = response with { LeaderId = leader };
-                        break;
-                    case ConfigUpdateStatus.Accepted:
-                        ok = value.TryGetUInt64(out var index) || r.Fail(3, $"committed index must be a number, got {value}");
-                        response = response with { Index = index };
-                        break;
-                    case ConfigUpdateStatus.ConfigError:
-                        response = response with
-                        {
-                            ErrorName = value.TryGetProperty("name", out var n) && n.TryGetString(out var name) ? name : null,
-                            ErrorMessage = value.TryGetProperty("message", out var m) && m.TryGetString(out var message) ? message : null,
-                        };
-                        break;
-                }
+                error = r.Error;
+                return false;
+            }
+            switch (status)
+            {
+                case ConfigUpdateStatus.NotLeader when JsonValues.TryReadLeaderId(value, out var leader):
+                    response = response with { LeaderId = leader };
+                    break;
+                case ConfigUpdateStatus.NotLeader:
+                    r.Fail(3, $"leader id must be a string or null, got {value}");
+                    break;
+                case ConfigUpdateStatus.Accepted when value.TryGetUInt64(out var index):
+                    response = response with { Index = index };
+                    break;
+                case ConfigUpdateStatus.Accepted:
+                    r.Fail(3, $"committed index must be a number, got {value}");
+                    break;
+                case ConfigUpdateStatus.ConfigError:
+                    response = response with
+                    {
+                        ErrorName = value.TryGetProperty("name", out var n) && n.TryGetString(out var name) ? name : null,
+                        ErrorMessage = value.TryGetProperty("message", out var m) && m.TryGetString(out var message) ? message : null,
+                    };
+                    break;
             }
         }
         error = r.Error;
-        return ok;
+        return error is null;
     }
+
 }

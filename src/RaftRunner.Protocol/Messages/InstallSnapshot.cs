@@ -18,13 +18,18 @@ public readonly record struct InstallSnapshotRequest(
     public static bool TryDecode(IReadOnlyList<ReadOnlyMemory<byte>> frames, out InstallSnapshotRequest request, out ProtocolError? error)
     {
         var r = new FrameReader(frames, Name);
-        var ok = r.FrameCount(10) && r.MessageId(1, out var id) && r.Type(2, MessageTypes.InstallSnapshot)
+        if (r.FrameCount(10) && r.MessageId(1, out var id) && r.Type(2, MessageTypes.InstallSnapshot)
             && r.String(4, out var leader) && r.UInt(5, out var term) && r.UInt(6, out var index) && r.UInt(7, out var indexTerm)
             && r.UInt(8, out var offset) && r.UInt(9, out var size)
-            && (offset + (ulong)r[10].Length <= size || r.Fail(10, $"chunk of {r[10].Length} bytes at offset {offset} runs past the snapshot size {size}"));
-        request = ok ? new InstallSnapshotRequest(id, leader, term, index, indexTerm, offset, size, r[10]) : default;
+            && (offset + (ulong)r[10].Length <= size || r.Fail(10, $"chunk of {r[10].Length} bytes at offset {offset} runs past the snapshot size {size}")))
+        {
+            request = new InstallSnapshotRequest(id, leader, term, index, indexTerm, offset, size, r[10]);
+            error = null;
+            return true;
+        }
+        request = default;
         error = r.Error;
-        return ok;
+        return false;
     }
 }
 
@@ -40,9 +45,14 @@ public readonly record struct InstallSnapshotResponse(uint MessageId, ulong Term
     public static bool TryDecode(IReadOnlyList<ReadOnlyMemory<byte>> frames, out InstallSnapshotResponse response, out ProtocolError? error)
     {
         var r = new FrameReader(frames, Name);
-        var ok = r.FrameCount(2) && r.MessageId(1, out var id) && r.UInt(2, out var term) && r.OptionalUInt(3, out var next);
-        response = ok ? new InstallSnapshotResponse(id, term, next) : default;
+        if (r.FrameCount(2) && r.MessageId(1, out var id) && r.UInt(2, out var term) && r.OptionalUInt(3, out var next))
+        {
+            response = new InstallSnapshotResponse(id, term, next);
+            error = null;
+            return true;
+        }
+        response = default;
         error = r.Error;
-        return ok;
+        return false;
     }
 }

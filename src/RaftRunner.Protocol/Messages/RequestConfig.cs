@@ -13,10 +13,15 @@ public readonly record struct RequestConfigRequest(uint RequestId)
     public static bool TryDecode(IReadOnlyList<ReadOnlyMemory<byte>> frames, out RequestConfigRequest request, out ProtocolError? error)
     {
         var r = new FrameReader(frames, Name);
-        var ok = r.FrameCount(3) && r.UInt32(1, out var id) && r.Type(2, MessageTypes.RequestConfig);
-        request = ok ? new RequestConfigRequest(id) : default;
+        if (r.FrameCount(3) && r.UInt32(1, out var id) && r.Type(2, MessageTypes.RequestConfig))
+        {
+            request = new RequestConfigRequest(id);
+            error = null;
+            return true;
+        }
+        request = default;
         error = r.Error;
-        return ok;
+        return false;
     }
 }
 
@@ -34,12 +39,17 @@ public readonly record struct RequestConfigResponse(uint RequestId, bool IsLeade
         var r = new FrameReader(frames, Name);
         IReadOnlyList<PeerInfo>? peers = null;
         string? leader = null;
-        var ok = r.FrameCount(3) && r.UInt32(1, out var id) && r.Json(3, out var leaderValue)
+        if (r.FrameCount(3) && r.UInt32(1, out var id) && r.Json(3, out var leaderValue)
             && (JsonValues.TryReadLeaderId(leaderValue, out leader) || r.Fail(3, $"leader id must be a string or null, got {leaderValue}"))
-            && (!r.Has(4) || ReadPeers(ref r, out peers));
-        response = ok ? new RequestConfigResponse(id, FrameCodec.ReadBool(r[2].Span), leader, peers) : default;
+            && (!r.Has(4) || ReadPeers(ref r, out peers)))
+        {
+            response = new RequestConfigResponse(id, FrameCodec.ReadBool(r[2].Span), leader, peers);
+            error = null;
+            return true;
+        }
+        response = default;
         error = r.Error;
-        return ok;
+        return false;
     }
 
     private static bool ReadPeers(ref FrameReader r, out IReadOnlyList<PeerInfo>? peers)

@@ -24,11 +24,16 @@ public readonly record struct RequestEntriesRequest(uint RequestId, ulong PrevIn
     {
         var r = new FrameReader(frames, Name);
         ulong? count = null;
-        var ok = r.FrameCount(4) && r.UInt32(1, out var id) && r.Type(2, MessageTypes.RequestEntries) && r.UInt(4, out var prev)
-            && (!r.Has(5) || r.NUInt(5, out count)) && r.OptionalUInt(6, out var offset);
-        request = ok ? new RequestEntriesRequest(id, prev, count, offset) : default;
+        if (r.FrameCount(4) && r.UInt32(1, out var id) && r.Type(2, MessageTypes.RequestEntries) && r.UInt(4, out var prev)
+            && (!r.Has(5) || r.NUInt(5, out count)) && r.OptionalUInt(6, out var offset))
+        {
+            request = new RequestEntriesRequest(id, prev, count, offset);
+            error = null;
+            return true;
+        }
+        request = default;
         error = r.Error;
-        return ok;
+        return false;
     }
 }
 
@@ -94,35 +99,41 @@ public readonly record struct RequestEntriesResponse(
     {
         var r = new FrameReader(frames, Name);
         response = default;
-        var ok = r.FrameCount(3) && r.UInt32(1, out var id) && r.UInt(2, out var statusValue)
+        if (!(r.FrameCount(3) && r.UInt32(1, out var id) && r.UInt(2, out var statusValue)
             && (statusValue <= (ulong)RequestEntriesStatus.SnapshotChunk || r.Fail(2, $"unknown status {statusValue}"))
-            && r.Json(3, out var third) && r.OptionalUInt(4, out var lastIndex);
-        if (ok)
+            && r.Json(3, out var third) && r.OptionalUInt(4, out var lastIndex)))
         {
-            var status = (RequestEntriesStatus)statusValue;
-            switch (status)
-            {
-                case RequestEntriesStatus.NotLeader:
-                    ok = JsonValues.TryReadLeaderId(third, out var leader) || r.Fail(3, $"leader id must be a string or null, got {third}");
+            error = r.Error;
+            return false;
+        }
+        switch ((RequestEntriesStatus)statusValue)
+        {
+            case RequestEntriesStatus.NotLeader:
+                if (JsonValues.TryReadLeaderId(third, out var leader))
                     response = NotLeader(id, leader);
-                    break;
-                case RequestEntriesStatus.SnapshotChunk:
-                    ok = TryReadChunkInfo(third, out var info) || r.Fail(3, $"snapshot chunk info must be [offset, size, term], got {third}");
-                    ok = ok && (lastIndex is not null || r.Fail(4, "missing the snapshot's log index"))
-                            && (r.Has(5) || r.Fail(5, "missing the snapshot chunk"));
-                    if (ok)
-                        response = SnapshotChunkOf(id, lastIndex!.Value, info, r[5]);
-                    break;
-                default:
-                    // Frame 3 is to be ignored for entries (zmq-raft puts its leader id there).
-                    ok = (lastIndex is not null || r.Fail(4, "missing the last index")) && r.Entries(5, out var entries);
-                    if (ok)
-                        response = Batch(id, status == RequestEntriesStatus.Last, lastIndex!.Value, entries, JsonValues.TryReadLeaderId(third, out var l) ? l : null);
-                    break;
-            }
+                else
+                    r.Fail(3, $"leader id must be a string or null, got {third}");
+                break;
+            case RequestEntriesStatus.SnapshotChunk:
+                if (!TryReadChunkInfo(third, out var info))
+                    r.Fail(3, $"snapshot chunk info must be [offset, size, term], got {third}");
+                else if (lastIndex is not { } snapshotIndex)
+                    r.Fail(4, "missing the snapshot's log index");
+                else if (!r.Has(5))
+                    r.Fail(5, "missing the snapshot chunk");
+                else
+                    response = SnapshotChunkOf(id, snapshotIndex, info, r[5]);
+                break;
+            case var status:
+                // Frame 3 is to be ignored for entries (zmq-raft puts its leader id there).
+                if (lastIndex is not { } last)
+                    r.Fail(4, "missing the last index");
+                else if (r.Entries(5, out var entries))
+                    response = Batch(id, status == RequestEntriesStatus.Last, last, entries, JsonValues.TryReadLeaderId(third, out var l) ? l : null);
+                break;
         }
         error = r.Error;
-        return ok;
+        return error is null;
     }
 
     private static bool TryReadChunkInfo(MessagePackValue value, out SnapshotChunkInfo info)

@@ -13,10 +13,15 @@ public readonly record struct RequestLogInfoRequest(uint RequestId)
     public static bool TryDecode(IReadOnlyList<ReadOnlyMemory<byte>> frames, out RequestLogInfoRequest request, out ProtocolError? error)
     {
         var r = new FrameReader(frames, Name);
-        var ok = r.FrameCount(3) && r.UInt32(1, out var id) && r.Type(2, MessageTypes.RequestLogInfo);
-        request = ok ? new RequestLogInfoRequest(id) : default;
+        if (r.FrameCount(3) && r.UInt32(1, out var id) && r.Type(2, MessageTypes.RequestLogInfo))
+        {
+            request = new RequestLogInfoRequest(id);
+            error = null;
+            return true;
+        }
+        request = default;
         error = r.Error;
-        return ok;
+        return false;
     }
 }
 
@@ -38,12 +43,17 @@ public readonly record struct RequestLogInfoResponse(
     {
         var r = new FrameReader(frames, Name);
         string? leader = null;
-        var ok = r.FrameCount(10) && r.UInt32(1, out var id) && r.Json(3, out var leaderValue)
+        if (r.FrameCount(10) && r.UInt32(1, out var id) && r.Json(3, out var leaderValue)
             && (JsonValues.TryReadLeaderId(leaderValue, out leader) || r.Fail(3, $"leader id must be a string or null, got {leaderValue}"))
             && r.UInt(4, out var term) && r.UInt(5, out var first) && r.UInt(6, out var applied) && r.UInt(7, out var commit)
-            && r.UInt(8, out var last) && r.UInt(9, out var snapshotSize) && r.UInt(10, out var prune);
-        response = ok ? new RequestLogInfoResponse(id, FrameCodec.ReadBool(r[2].Span), leader, term, first, applied, commit, last, snapshotSize, prune) : default;
+            && r.UInt(8, out var last) && r.UInt(9, out var snapshotSize) && r.UInt(10, out var prune))
+        {
+            response = new RequestLogInfoResponse(id, FrameCodec.ReadBool(r[2].Span), leader, term, first, applied, commit, last, snapshotSize, prune);
+            error = null;
+            return true;
+        }
+        response = default;
         error = r.Error;
-        return ok;
+        return false;
     }
 }

@@ -16,10 +16,15 @@ public readonly record struct RequestUpdateRequest(RequestId RequestId, ReadOnly
     public static bool TryDecode(IReadOnlyList<ReadOnlyMemory<byte>> frames, out RequestUpdateRequest request, out ProtocolError? error)
     {
         var r = new FrameReader(frames, Name);
-        var ok = r.FrameCount(4) && r.RequestId(1, out var id) && r.Type(2, MessageTypes.RequestUpdate);
-        request = ok ? new RequestUpdateRequest(id, r[4]) : default;
+        if (r.FrameCount(4) && r.RequestId(1, out var id) && r.Type(2, MessageTypes.RequestUpdate))
+        {
+            request = new RequestUpdateRequest(id, r[4]);
+            error = null;
+            return true;
+        }
+        request = default;
         error = r.Error;
-        return ok;
+        return false;
     }
 }
 

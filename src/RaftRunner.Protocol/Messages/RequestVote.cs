@@ -16,11 +16,16 @@ public readonly record struct RequestVoteRequest(uint MessageId, string Candidat
     public static bool TryDecode(IReadOnlyList<ReadOnlyMemory<byte>> frames, out RequestVoteRequest request, out ProtocolError? error)
     {
         var r = new FrameReader(frames, Name);
-        var ok = r.FrameCount(7) && r.MessageId(1, out var id) && r.Type(2, MessageTypes.RequestVote)
-            && r.String(4, out var candidate) && r.UInt(5, out var term) && r.UInt(6, out var lastIndex) && r.UInt(7, out var lastTerm);
-        request = ok ? new RequestVoteRequest(id, candidate, term, lastIndex, lastTerm) : default;
+        if (r.FrameCount(7) && r.MessageId(1, out var id) && r.Type(2, MessageTypes.RequestVote)
+            && r.String(4, out var candidate) && r.UInt(5, out var term) && r.UInt(6, out var lastIndex) && r.UInt(7, out var lastTerm))
+        {
+            request = new RequestVoteRequest(id, candidate, term, lastIndex, lastTerm);
+            error = null;
+            return true;
+        }
+        request = default;
         error = r.Error;
-        return ok;
+        return false;
     }
 }
 
@@ -34,9 +39,14 @@ public readonly record struct RequestVoteResponse(uint MessageId, ulong Term, bo
     public static bool TryDecode(IReadOnlyList<ReadOnlyMemory<byte>> frames, out RequestVoteResponse response, out ProtocolError? error)
     {
         var r = new FrameReader(frames, Name);
-        var ok = r.FrameCount(3) && r.MessageId(1, out var id) && r.UInt(2, out var term);
-        response = ok ? new RequestVoteResponse(id, term, FrameCodec.ReadBool(r[3].Span)) : default;
+        if (r.FrameCount(3) && r.MessageId(1, out var id) && r.UInt(2, out var term))
+        {
+            response = new RequestVoteResponse(id, term, FrameCodec.ReadBool(r[3].Span));
+            error = null;
+            return true;
+        }
+        response = default;
         error = r.Error;
-        return ok;
+        return false;
     }
 }

@@ -26,11 +26,16 @@ public readonly record struct StateBroadcast(ulong Term, ulong LastIndex, IReadO
     public static bool TryDecode(IReadOnlyList<ReadOnlyMemory<byte>> frames, ReadOnlySpan<byte> secret, out StateBroadcast broadcast, out ProtocolError? error)
     {
         var r = new FrameReader(frames, Name);
-        var ok = r.FrameCount(HeaderFrames)
+        if (r.FrameCount(HeaderFrames)
             && (r[1].Span.SequenceEqual(secret) || r.Fail(1, "cluster ident does not match"))
-            && r.UInt(2, out var term) && r.UInt(3, out var last) && r.Entries(HeaderFrames + 1, out var entries);
-        broadcast = ok ? new StateBroadcast(term, last, entries) : default;
+            && r.UInt(2, out var term) && r.UInt(3, out var last) && r.Entries(HeaderFrames + 1, out var entries))
+        {
+            broadcast = new StateBroadcast(term, last, entries);
+            error = null;
+            return true;
+        }
+        broadcast = default;
         error = r.Error;
-        return ok;
+        return false;
     }
 }

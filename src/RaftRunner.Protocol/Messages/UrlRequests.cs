@@ -19,10 +19,15 @@ public readonly record struct UrlRequest(uint RequestId, byte Type)
     public static bool TryDecode(IReadOnlyList<ReadOnlyMemory<byte>> frames, byte type, out UrlRequest request, out ProtocolError? error)
     {
         var r = new FrameReader(frames, $"'{(char)type}' url request");
-        var ok = r.FrameCount(3) && r.UInt32(1, out var id) && r.Type(2, type);
-        request = ok ? new UrlRequest(id, type) : default;
+        if (r.FrameCount(3) && r.UInt32(1, out var id) && r.Type(2, type))
+        {
+            request = new UrlRequest(id, type);
+            error = null;
+            return true;
+        }
+        request = default;
         error = r.Error;
-        return ok;
+        return false;
     }
 }
 
@@ -37,9 +42,14 @@ public readonly record struct UrlResponse(uint RequestId, string? Url)
     {
         var r = new FrameReader(frames, "url response");
         string? url = null;
-        var ok = r.FrameCount(1) && r.UInt32(1, out var id) && (!r.Has(2) || r.String(2, out url!));
-        response = ok ? new UrlResponse(id, url) : default;
+        if (r.FrameCount(1) && r.UInt32(1, out var id) && (!r.Has(2) || r.String(2, out url!)))
+        {
+            response = new UrlResponse(id, url);
+            error = null;
+            return true;
+        }
+        response = default;
         error = r.Error;
-        return ok;
+        return false;
     }
 }
