@@ -66,7 +66,7 @@ public sealed class NativeLibraryTests
         ZmqLibrary.EnsureLoaded();
 
         Assert.Equal("Address already in use", ZmqError.StrError(ZmqErrorCode.AddressInUse));
-        Assert.Equal("No route to host", ZmqError.StrError(ZmqErrorCode.HostUnreachable));
+        Assert.Equal("Host unreachable", ZmqError.StrError(ZmqErrorCode.HostUnreachable));
         Assert.Equal("Resource temporarily unavailable", ZmqError.StrError(ZmqErrorCode.Again));
         Assert.Equal("Context was terminated", ZmqError.StrError(ZmqErrorCode.Terminated));
         Assert.Equal("EADDRINUSE", ZmqErrorCode.NameOf(ZmqErrorCode.AddressInUse));

@@ -1,4 +1,5 @@
 using RaftRunner.Protocol.Frames;
+using RaftRunner.Protocol.MessagePack;
 
 namespace RaftRunner.Protocol.Tests.Frames;
 
@@ -81,6 +82,14 @@ public sealed class FrameCodecTests
         Assert.Equal("zażółć", s);
         Assert.False(FrameCodec.TryReadString([0xff, 0xfe], out _, out var error));
         Assert.Contains("UTF-8", error);
+    }
+
+    [Fact]
+    public void Json_examples_of_PROTO_md()
+    {
+        Assert.Equal("c0", Convert.ToHexStringLower(MessagePackCodec.Encode(MessagePackValue.Nil)));
+        var value = MessagePackValue.Array(MessagePackValue.From(42L), MessagePackValue.From("foo"), MessagePackValue.From(false));
+        Assert.Equal("932aa3666f6fc2", Convert.ToHexStringLower(MessagePackCodec.Encode(value)));
     }
 
     [Fact]

@@ -31,6 +31,17 @@ public sealed class RequestIdTests
         Assert.True(id.HasExpired(DateTimeOffset.FromUnixTimeSeconds(1_000_000) + ttl + TimeSpan.FromMilliseconds(1), ttl));
     }
 
+    [Fact]
+    public void Ids_made_by_zmq_raft_read_back_the_same_seconds()
+    {
+        foreach (var v in Messages.ProtocolVectors.Root.GetProperty("requestIds").EnumerateArray())
+        {
+            Assert.True(RequestId.TryParseHex(v.GetProperty("hex").GetString()!, out var id));
+            Assert.Equal(v.GetProperty("seconds").GetUInt32(), id.Seconds);
+            Assert.Equal(v.GetProperty("hex").GetString(), id.ToHex());
+        }
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("5956dc8826f27e10dcccab2")]

@@ -12,6 +12,7 @@ const zr = (p) => require(path.join(root, 'zmq-raft', p));
 const { createFramesProtocol } = zr('lib/protocol');
 const LogEntry = zr('lib/common/log_entry');
 const { allocBufUIntLE } = zr('lib/utils/bufconv');
+const { genIdent, getSeconds } = zr('lib/utils/id');
 const msgpack = require(path.join(root, 'msgpack-lite'));
 
 const hex = (b) => Buffer.from(b).toString('hex');
@@ -134,11 +135,18 @@ add('UrlRequest', 'request', 'webmonitor url', { requestId: 6, type: 'W' }, [all
 add('UrlRequest', 'response', 'url', { requestId: 5, url: 'tcp://127.0.0.1:8043' }, [allocBufUIntLE(5), Buffer.from('tcp://127.0.0.1:8043')]);
 add('UrlRequest', 'response', 'no url', { requestId: 6, url: null }, [allocBufUIntLE(6)]);
 
+// Request ids made by zmq-raft's id.js, with the seconds it reads back from them.
+const requestIds = Array.from({ length: 5 }, () => {
+  const id = genIdent('hex');
+  return { hex: id, seconds: getSeconds(id) };
+});
+
 const out = {
   generator: 'tests/vectors/protocol/generate.js',
   zmqRaftVersion: require(path.join(root, 'zmq-raft/package.json')).version,
   secret: hex(secret),
   entries: Object.fromEntries(Object.entries(entries).map(([k, e]) => [k, hex(e)])),
+  requestIds,
   cases,
 };
 fs.writeFileSync(path.join(__dirname, 'vectors.json'), JSON.stringify(out, null, 1) + '\n');
