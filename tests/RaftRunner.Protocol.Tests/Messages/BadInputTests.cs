@@ -93,6 +93,18 @@ public sealed class BadInputTests
     }
 
     [Fact]
+    public void MessagePack_nested_10000_deep_or_claiming_4_GB_is_a_protocol_error()
+    {
+        var deep = Enumerable.Repeat((byte)0x91, 10_000).Append((byte)0xc0).ToArray();
+        ReadOnlyMemory<byte>[] frames = [new byte[] { 1 }, new byte[] { 1 }, deep];
+        Assert.False(RequestConfigResponse.TryDecode(frames, out _, out var error));
+        Assert.Equal(3, error!.Frame);
+        frames[2] = new byte[] { 0xdb, 0xff, 0xff, 0xff, 0xff, (byte)'a' }; // str32 claiming 4 GB
+        Assert.False(RequestConfigResponse.TryDecode(frames, out _, out error));
+        Assert.Equal(3, error!.Frame);
+    }
+
+    [Fact]
     public void A_snapshot_chunk_running_past_the_total_size_is_an_error()
     {
         var frames = new InstallSnapshotRequest(1, "l", 1, 1, 1, 8, 10, new byte[5]).Encode(Secret);
