@@ -21,6 +21,7 @@ public sealed class ZmqMonitor : IDisposable
     private readonly ZmqSocket _reader;
     private readonly ZmqMessage _message = new();
     private TimeSpan _readerTimeout = Timeout.InfiniteTimeSpan;
+    private bool _disposed;
 
     public ZmqMonitor(ZmqSocket target, ZmqMonitorEvents events = ZmqMonitorEvents.All)
     {
@@ -84,8 +85,9 @@ public sealed class ZmqMonitor : IDisposable
     /// <summary>Stops monitoring (unless the target is already closed) and closes the reader.</summary>
     public void Dispose()
     {
-        if (_reader.IsDisposed)
+        if (_disposed)
             return;
+        _disposed = true;
         _target.StopMonitor();
         _reader.Dispose();
         _message.Dispose();

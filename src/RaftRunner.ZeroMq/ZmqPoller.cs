@@ -155,9 +155,9 @@ public sealed class ZmqPoller : IDisposable
                 // Not sent means the pipe is full of earlier wake-ups, which will wake the poller anyway.
                 _wakeSender.TrySendFrame([], ZmqSendFlags.DontWait);
             }
-            catch (ZmqTerminatedException)
+            catch (Exception e) when (e is ZmqTerminatedException or ObjectDisposedException)
             {
-                // The context is going away; so is the poll loop.
+                // The context is going away, and so is the poll loop.
             }
         }
     }

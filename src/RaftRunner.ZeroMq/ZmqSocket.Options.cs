@@ -206,7 +206,7 @@ public sealed partial class ZmqSocket
     public void Unsubscribe(string prefix) =>
         Unsubscribe(Encoding.UTF8.GetBytes(prefix ?? throw new ArgumentNullException(nameof(prefix))));
 
-    /// <summary>ZMQ_RCVMORE: the last frame received by a single-frame receive has more frames after it.</summary>
+    /// <summary>ZMQ_RCVMORE: more frames of the message being received follow. The receives here take whole messages, so it reads false between them.</summary>
     public bool ReceiveMore => GetInt32(ZmqOption.ZMQ_RCVMORE) != 0;
 
     /// <summary>ZMQ_EVENTS: whether a message can be received or sent now, without blocking.</summary>
@@ -216,7 +216,8 @@ public sealed partial class ZmqSocket
     /// ZMQ_FD: a file descriptor (a SOCKET on Windows) that becomes readable when <see cref="Events"/> may
     /// have changed. Edge-triggered: after it signals, read <see cref="Events"/> and drain the socket.
     /// </summary>
-    public nint FileDescriptor => OperatingSystem.IsWindows() ? (nint)GetInt64(ZmqOption.ZMQ_FD) : GetInt32(ZmqOption.ZMQ_FD);
+    public nint FileDescriptor =>
+        OperatingSystem.IsWindows() && nint.Size == 8 ? (nint)GetInt64(ZmqOption.ZMQ_FD) : GetInt32(ZmqOption.ZMQ_FD);
 
     /// <summary>ZMQ_MAXMSGSIZE in bytes (-1 = no limit). A peer that sends a bigger message is disconnected.</summary>
     public long MaxMessageSize

@@ -17,7 +17,7 @@ namespace RaftRunner.ZeroMq;
 /// <para>
 /// <see cref="Dispose"/> is exempt from the check: the bridge's owner may stop on another thread than the
 /// I/O loop, and closing is safe once the loop has stopped. If a call is still running on the owner
-/// thread, the underlying zmq_close waits until that call returns.
+/// thread, zmq_close is deferred until that call returns.
 /// </para>
 /// </remarks>
 public sealed partial class ZmqSocket : IDisposable
@@ -26,6 +26,7 @@ public sealed partial class ZmqSocket : IDisposable
     private readonly ZmqSocketHandle _handle;
     private readonly bool _threadChecked;
     private int _ownerThreadId;
+    private volatile bool _closedByContext;
 
     internal ZmqSocket(ZmqContext context, nint contextHandle, ZmqSocketType type, bool threadChecked)
     {
@@ -78,7 +79,11 @@ public sealed partial class ZmqSocket : IDisposable
         _context.Forget(this);
     }
 
-    internal void CloseFromContext() => _handle.Dispose();
+    internal void CloseFromContext()
+    {
+        _closedByContext = true;
+        _handle.Dispose();
+    }
 
     internal void StartMonitor(string endpoint, ZmqMonitorEvents events)
     {
@@ -117,14 +122,24 @@ public sealed partial class ZmqSocket : IDisposable
     /// <summary>
     /// Checks the caller's thread and pins the handle for one native call: until <see cref="Exit"/>, a
     /// concurrent Dispose (from the context, say) defers zmq_close instead of freeing the socket under us.
+    /// A socket the context closed reports <see cref="ZmqTerminatedException"/>, like a call that was
+    /// blocked when the context went away, so an I/O loop has one exception to stop on.
     /// </summary>
     internal nint Enter()
     {
         if (_threadChecked && ThreadAffinity.Enabled)
             CheckThread();
-        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
         var added = false;
-        _handle.DangerousAddRef(ref added);
+        try
+        {
+            _handle.DangerousAddRef(ref added);
+        }
+        catch (ObjectDisposedException)
+        {
+            if (_closedByContext)
+                throw new ZmqTerminatedException($"The {Type} socket was closed because its ZmqContext was disposed.");
+            throw new ObjectDisposedException(nameof(ZmqSocket));
+        }
         return _handle.DangerousGetHandle();
     }
 

@@ -36,6 +36,23 @@ public sealed class LifetimeTests
     }
 
     [Fact]
+    public void After_context_dispose_its_sockets_and_pollers_report_termination_and_wake_is_ignored()
+    {
+        var context = new ZmqContext();
+        var dealer = context.CreateSocket(ZmqSocketType.Dealer);
+        var poller = new ZmqPoller(context);
+        poller.Add(dealer, ZmqPollEvents.In);
+
+        context.Dispose();
+
+        Assert.Throws<ZmqTerminatedException>(() => dealer.TrySendFrame(Bytes("late")));
+        Assert.Throws<ZmqTerminatedException>(() => poller.Poll(TimeSpan.Zero));
+        poller.Wake();
+        poller.Dispose();
+        dealer.Dispose();
+    }
+
+    [Fact]
     public void A_raised_linger_delays_context_dispose_by_at_most_the_linger()
     {
         var context = new ZmqContext();
