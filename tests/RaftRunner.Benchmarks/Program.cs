@@ -13,6 +13,7 @@ var benchmarks = new (string Name, Func<int, Task<IReadOnlyList<BenchmarkResult>
     ("fan-in", async n => [await ActorBenchmarks.FanInThroughput(n)]),
     ("ask", ActorBenchmarks.AskRoundTrip),
     ("protocol", ProtocolBenchmarks.AppendEntriesCodec),
+    ("storage", StorageBenchmarks.FileLog),
 };
 var results = new List<BenchmarkResult>();
 foreach (var (name, run) in benchmarks.Where(b => b.Name.Contains(filter, StringComparison.OrdinalIgnoreCase)))

@@ -6,7 +6,8 @@ namespace RaftRunner.Storage.CrashWorker;
 /// </summary>
 public sealed class CrashScript(int seed, long round)
 {
-    private readonly Random _random = new(HashCode.Combine(seed, round));
+    // Not HashCode.Combine: it is randomised per process, and the test replays this in another process.
+    private readonly Random _random = new(unchecked(seed * 1_000_003 + (int)round));
     private long _operation;
 
     /// <summary>The next operation given the log's last index and the snapshot's index.</summary>
