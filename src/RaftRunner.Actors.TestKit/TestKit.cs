@@ -40,7 +40,7 @@ public abstract class TestKit : TestKitBase, IDisposable
 
     public TestProbe CreateTestProbe(string? name = null) => new(Sys, name);
 
-    /// <summary>Moves virtual time forward, firing every timer that falls due.</summary>
+    /// <summary>Moves virtual time forward, firing every timer that falls due; rethrows what a scheduled action threw.</summary>
     public void Advance(TimeSpan by) =>
         (VirtualTime ?? throw new InvalidOperationException("this TestKit runs on real time; pass virtualTime: true")).Advance(by);
 

@@ -15,6 +15,9 @@ public abstract class TestKitBase
 
     private long? _deadline; // Stopwatch timestamp, set inside Within
 
+    // Every kit and probe blocks its thread while it waits for messages: make sure the actors still get threads.
+    static TestKitBase() => ThreadPoolFloor.Ensure();
+
     public abstract ActorSystem Sys { get; }
 
     /// <summary>The sender of the last message taken by an Expect method.</summary>

@@ -1,19 +1,22 @@
+using RaftRunner.Actors.Internal;
+
 namespace RaftRunner.Actors.TestKit;
 
 /// <summary>
 /// A stand-in actor for tests: pass it (it is an <see cref="IActorRef"/>) wherever an actor is expected,
-/// then assert on what it received.
+/// then assert on what it received. The kernel sees through it to the probe's actor, so it can be watched,
+/// stopped and subscribed like any actor.
 /// </summary>
-public sealed class TestProbe : TestKitBase, IActorRef
+public sealed class TestProbe : TestKitBase, IActorRef, IWrappedActorRef
 {
     private readonly ActorSystem _system;
-    private readonly IActorRef _ref;
+    private readonly LocalActorRef _ref;
 
     internal TestProbe(ActorSystem system, string? name)
     {
         _system = system;
         Queue = new MessageQueue();
-        _ref = system.ActorOf(Props.Create(() => new ProbeActor(Queue)), name);
+        _ref = (LocalActorRef)system.ActorOf(Props.Create(() => new ProbeActor(Queue)), name);
     }
 
     public override ActorSystem Sys => _system;
@@ -23,6 +26,8 @@ public sealed class TestProbe : TestKitBase, IActorRef
     public IActorRef Ref => _ref;
 
     public ActorPath Path => _ref.Path;
+
+    LocalActorRef IWrappedActorRef.Underlying => _ref;
 
     internal override MessageQueue Queue { get; }
 

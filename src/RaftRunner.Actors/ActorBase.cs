@@ -59,8 +59,13 @@ public abstract class ActorBase
 
     /// <summary>
     /// Runs <paramref name="work"/> and holds the mailbox until its task completes: no other message (not
-    /// even a Stop) is processed meanwhile, and continuations after <c>await</c> run in the actor's
-    /// context. An exception in the task is a failure of the current message.
+    /// even a Stop, a Terminate of the whole system, or a supervisor's decision) is processed meanwhile, and
+    /// continuations after <c>await</c> run in the actor's context. A task that never completes therefore
+    /// keeps the actor, its parent's stop and <see cref="ActorSystem.Terminate"/> waiting for ever: give
+    /// awaited work a timeout or a cancellation token. An exception in the task is a failure of the current
+    /// message. Allowed in a message handler, <see cref="PreStart"/> and <see cref="PostRestart"/> (the task
+    /// then holds the mailbox before the first message, and its failure counts as a failed start); not in
+    /// the constructor, <see cref="PreRestart"/> or <see cref="PostStop"/>, where nothing could wait for it.
     /// </summary>
     protected void RunTask(Func<Task> work) => _cell.RunTask(work);
 

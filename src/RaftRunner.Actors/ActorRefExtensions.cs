@@ -6,15 +6,17 @@ public static class ActorRefExtensions
 {
     /// <summary>
     /// Sends <paramref name="message"/> and waits for the first reply. A <see cref="Status.Failure"/> reply
-    /// throws its cause; a reply of another type throws <see cref="AskTypeMismatchException"/>; no reply in
-    /// time throws <see cref="AskTimeoutException"/>; a stopped recipient throws
-    /// <see cref="RecipientTerminatedException"/> at once. Timeouts are real time even under virtual time.
+    /// throws its cause (also for <c>Ask&lt;object&gt;</c>; only an Ask for <see cref="Status"/> or
+    /// <see cref="Status.Failure"/> itself returns it); a reply of another type throws
+    /// <see cref="AskTypeMismatchException"/>; no reply in time throws <see cref="AskTimeoutException"/>; a
+    /// stopped recipient throws <see cref="RecipientTerminatedException"/> at once. Timeouts are real time
+    /// even under virtual time.
     /// </summary>
     public static async Task<T> Ask<T>(this IActorRef target, object message, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(message);
-        var system = (target as LocalActorRef)?.Cell.System;
+        var system = LocalActorRef.From(target)?.Cell.System;
         var limit = timeout ?? system?.Settings.AskTimeout ?? new ActorSystemSettings().AskTimeout;
         if (limit <= TimeSpan.Zero && limit != Timeout.InfiniteTimeSpan)
             throw new ArgumentOutOfRangeException(nameof(timeout), limit, "an Ask timeout must be positive or infinite");
@@ -31,8 +33,9 @@ public static class ActorRefExtensions
         }
         return reply switch
         {
+            // Before the type test: a Failure is an object too, and Ask<object> must throw its cause.
+            Status.Failure failure when typeof(T) != typeof(Status) && typeof(T) != typeof(Status.Failure) => throw failure.Cause,
             T typed => typed,
-            Status.Failure failure => throw failure.Cause,
             _ => throw new AskTypeMismatchException(typeof(T), reply),
         };
     }

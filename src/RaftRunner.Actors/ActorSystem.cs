@@ -26,7 +26,7 @@ public sealed class ActorSystem : IAsyncDisposable
         Settings = ActorSystemSettings.From(config);
         LoggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         Log = LoggerFactory.CreateLogger("RaftRunner.Actors");
-        Scheduler = options.Scheduler ?? new SystemScheduler();
+        Scheduler = options.Scheduler ?? new SystemScheduler(Log); // a scheduled action that throws is logged here
         DeadLetters = new DeadLetterActorRef(this);
         var root = ActorPath.Root(name);
         _guardian = new ActorCell(this, null, Props.Create(() => new GuardianActor()), root.Child("user", NextUid()));
@@ -74,8 +74,7 @@ public sealed class ActorSystem : IAsyncDisposable
     public void Stop(IActorRef actor)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        if (actor is LocalActorRef local)
-            local.Cell.RequestStop();
+        LocalActorRef.From(actor)?.Cell.RequestStop();
     }
 
     /// <summary>Stops every actor; the task completes when all have stopped.</summary>
@@ -104,7 +103,10 @@ public sealed class ActorSystem : IAsyncDisposable
         if (sender is PromiseActorRef promise)
             promise.Fail(new RecipientTerminatedException($"{recipient.Path} is not running, so the Ask with {message.GetType().Name} cannot be answered"));
         var count = Interlocked.Increment(ref _deadLetters);
-        EventStream.Publish(new DeadLetter(message, sender, recipient));
+        // A DeadLetter that could not be delivered went to a stopped subscriber of DeadLetter: publishing a
+        // DeadLetter about it could reach that subscriber again, and again, until the stack overflows.
+        if (message is not Actors.DeadLetter)
+            EventStream.Publish(new DeadLetter(message, sender, recipient));
         var max = Settings.LogDeadLetters;
         if (count <= max)
         {

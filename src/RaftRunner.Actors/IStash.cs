@@ -9,7 +9,10 @@ public interface IStash
 {
     int Count { get; }
 
-    /// <summary>Sets the current message (and its sender) aside. Stashing the same message twice is an error.</summary>
+    /// <summary>
+    /// Sets the current message (and its sender) aside. Stashing the same delivery twice is an error; the
+    /// same message object told twice (a singleton such as <c>Tick.Instance</c>) is two deliveries.
+    /// </summary>
     void Stash();
 
     /// <summary>Returns the oldest stashed message to the front of the mailbox.</summary>

@@ -31,7 +31,11 @@ public abstract class ReceiveActor : ActorBase
         Building().Add(new DecidingHandler<T>(handler));
     }
 
-    /// <summary>An asynchronous handler: the next message waits until the returned task completes.</summary>
+    /// <summary>
+    /// An asynchronous handler: the next message waits until the returned task completes, and so do Stop,
+    /// the parent's stop and <see cref="ActorSystem.Terminate"/>. A task that never completes holds them
+    /// for ever; bound awaited work with a timeout or cancellation. See <see cref="ActorBase.RunTask"/>.
+    /// </summary>
     protected void ReceiveAsync<T>(Func<T, Task> handler, Predicate<T>? shouldHandle = null)
     {
         ArgumentNullException.ThrowIfNull(handler);
@@ -44,6 +48,7 @@ public abstract class ReceiveActor : ActorBase
         Building().Add(new ActionHandler<object>(handler, null));
     }
 
+    /// <summary>Like <see cref="ReceiveAsync{T}"/> for any message: the mailbox is held until the task completes.</summary>
     protected void ReceiveAnyAsync(Func<object, Task> handler)
     {
         ArgumentNullException.ThrowIfNull(handler);

@@ -3,7 +3,8 @@ namespace RaftRunner.Actors;
 /// <summary>
 /// One-for-one supervision: each failed child is handled on its own. A child that needs more than
 /// <see cref="MaxRetries"/> restarts within <see cref="Within"/> is not restarted again: the failure is
-/// escalated to the supervisor's own parent.
+/// escalated to the supervisor's own parent, and the child, still suspended, shares the supervisor's fate:
+/// resumed with it, restarted after it (children that outlive a restart are restarted too), or stopped with it.
 /// </summary>
 public sealed class SupervisorStrategy
 {
@@ -29,13 +30,15 @@ public sealed class SupervisorStrategy
     public static SupervisorStrategy Default { get; } = new(10, TimeSpan.FromMinutes(1));
 
     /// <summary>
-    /// A child that cannot even be constructed, or was killed, is stopped (restarting would fail the same
-    /// way); any other exception restarts it.
+    /// A child that cannot even be constructed, was killed, or did not handle the Terminated of an actor it
+    /// watched (a death pact) is stopped (restarting would fail the same way, or the pact says to die too);
+    /// any other exception restarts it.
     /// </summary>
     public static Directive DefaultDecider(Exception exception) => exception switch
     {
         ActorInitializationException => Directive.Stop,
         ActorKilledException => Directive.Stop,
+        DeathPactException => Directive.Stop,
         _ => Directive.Restart,
     };
 

@@ -36,6 +36,22 @@ public sealed class AskTests : TestKit.TestKit
     }
 
     [Fact]
+    public async Task An_untyped_Ask_throws_the_cause_of_a_Status_Failure_too()
+    {
+        var failing = Sys.ActorOf(Props.Create(() => new FailureReplier()));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => failing.Ask("x", TimeSpan.FromSeconds(3)));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => failing.Ask<object>("x", TimeSpan.FromSeconds(3)));
+    }
+
+    [Fact]
+    public async Task An_Ask_for_the_status_itself_returns_the_Status_Failure()
+    {
+        var failing = Sys.ActorOf(Props.Create(() => new FailureReplier()));
+        Assert.Equal("no such key", (await failing.Ask<Status.Failure>("x", TimeSpan.FromSeconds(3))).Cause.Message);
+        Assert.IsType<Status.Failure>(await failing.Ask<Status>("x", TimeSpan.FromSeconds(3)));
+    }
+
+    [Fact]
     public async Task Ask_to_a_stopped_actor_fails_at_once_with_RecipientTerminatedException()
     {
         var echo = Sys.ActorOf(Props.Create(() => new EchoActor()));

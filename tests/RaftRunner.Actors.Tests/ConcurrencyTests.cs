@@ -1,5 +1,6 @@
 namespace RaftRunner.Actors.Tests;
 
+[Collection(StressCollection.Name)]
 public sealed class ConcurrencyTests
 {
     private const int Actors = 100;
@@ -66,8 +67,10 @@ public sealed class ConcurrencyTests
         await Task.WhenAll(actors.Select((a, i) => a.Ask<int>(i, TimeSpan.FromSeconds(30))));
         await Task.Delay(100);
         Assert.Equal(0, ThreadPool.PendingWorkItemCount);
-        // 5,000 idle actors, and the pool is no bigger than it would be for a handful of busy ones.
-        Assert.True(ThreadPool.ThreadCount <= Math.Max(threadsBefore, Environment.ProcessorCount) + 16,
+        // 5,000 idle actors, and the pool is no bigger than it would be for a handful of busy ones. (The pool
+        // may start up to its minimum at once when work is queued; the TestKit raises that minimum.)
+        ThreadPool.GetMinThreads(out var minWorkers, out _);
+        Assert.True(ThreadPool.ThreadCount <= Math.Max(threadsBefore, Math.Max(Environment.ProcessorCount, minWorkers)) + 16,
             $"thread pool grew from {threadsBefore} to {ThreadPool.ThreadCount} threads for idle actors");
     }
 

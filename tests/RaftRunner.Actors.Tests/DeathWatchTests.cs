@@ -52,10 +52,37 @@ public sealed class DeathWatchTests : TestKit.TestKit
         var target = Sys.ActorOf(Props.Create(() => new EchoActor()));
         var watcher = Sys.ActorOf(Props.Create(() => new IgnoringWatcher(target, TestActor)));
         ExpectMsg("prestart");
+        Watch(watcher);
         Sys.Stop(target);
-        // DeathPactException restarts the watcher (default strategy): it starts again.
-        ExpectMsg("prestart");
+        // DeathPactException stops the watcher (default decider, as in Akka): it dies with what it watched.
+        ExpectTerminated(watcher);
+        ExpectNoMsg(TimeSpan.FromMilliseconds(100)); // not restarted: no second "prestart"
+    }
+
+    [Fact]
+    public void Watching_a_live_TestProbe_reports_nothing_until_the_probe_stops()
+    {
+        var probe = CreateTestProbe("dependency");
+        var watcher = Sys.ActorOf(Props.Create(() => new ReportingWatcher(probe, TestActor)));
+        ExpectMsg("watching");
+        ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        Sys.Stop(probe);
+        Assert.Equal(probe, ExpectMsg<Terminated>().Actor);
         Assert.NotNull(watcher);
+    }
+
+    [Fact]
+    public void A_TestProbe_can_be_stopped_watched_and_unwatched_like_an_actor()
+    {
+        var probe = CreateTestProbe();
+        var other = CreateTestProbe();
+        Watch(probe);
+        other.Watch(probe);
+        other.Unwatch(probe);
+        Sys.Stop(probe);
+        ExpectTerminated(probe);
+        other.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        Assert.Equal(0, Sys.DeadLetterCount);
     }
 
     [Fact]
@@ -80,6 +107,25 @@ public sealed class DeathWatchTests : TestKit.TestKit
             probe.Tell("last words");
             Context.Stop(Self);
         });
+    }
+
+    private sealed class ReportingWatcher : ReceiveActor
+    {
+        private readonly IActorRef _subject;
+        private readonly IActorRef _probe;
+
+        public ReportingWatcher(IActorRef subject, IActorRef probe)
+        {
+            _subject = subject;
+            _probe = probe;
+            Receive<Terminated>(t => probe.Tell(t));
+        }
+
+        protected internal override void PreStart()
+        {
+            Context.Watch(_subject);
+            _probe.Tell("watching");
+        }
     }
 
     private sealed class IgnoringWatcher : ReceiveActor

@@ -19,6 +19,21 @@ public sealed class LoggingTests
         Assert.Contains(sink.Lines, l => l.Level == LogLevel.Error && l.Text.Contains("/user/chatty") && l.Text.Contains("Uri") && l.Text.Contains("dropped"));
     }
 
+    [Fact]
+    public async Task An_escalation_is_logged_as_an_escalation_naming_the_child()
+    {
+        var sink = new Sink();
+        await using var system = ActorSystem.Create("escalation", options: new ActorSystemOptions { LoggerFactory = sink });
+        var escalate = new SupervisorStrategy(-1, TimeSpan.FromMinutes(1), _ => Directive.Escalate);
+        var boss = system.ActorOf(Props.Create(() => new ParentActor(escalate)), "boss");
+        var child = await boss.Ask<IActorRef>((Props.Create(() => new Chatty()), "chatty"), TimeSpan.FromSeconds(3));
+        child.Tell(new Uri("http://fail")); // Chatty throws on a Uri; boss's strategy escalates
+        for (var i = 0; i < 300 && !sink.Lines.Any(l => l.Text.Contains("escalates")); i++)
+            await Task.Delay(10);
+        Assert.Contains(sink.Lines, l => l.Level == LogLevel.Error && l.Text.Contains("/user/boss escalates the failure of its child chatty"));
+        Assert.DoesNotContain(sink.Lines, l => l.Text.Contains("/user/boss failed processing"));
+    }
+
     private sealed class Chatty : ReceiveActor
     {
         public Chatty()

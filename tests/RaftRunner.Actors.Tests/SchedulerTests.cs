@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
 using RaftRunner.Actors.Scheduling;
 
 namespace RaftRunner.Actors.Tests;
@@ -86,6 +88,54 @@ public sealed class SchedulerTests
     }
 
     [Fact]
+    public void Advance_runs_every_due_action_and_then_rethrows_the_one_that_threw()
+    {
+        var scheduler = new VirtualTimeScheduler();
+        var log = new List<string>();
+        scheduler.ScheduleOnce(TimeSpan.FromSeconds(1), () => throw new InvalidOperationException("first"));
+        scheduler.ScheduleOnce(TimeSpan.FromSeconds(2), () => log.Add("second"));
+        var e = Assert.Throws<InvalidOperationException>(() => scheduler.Advance(TimeSpan.FromSeconds(3)));
+        Assert.Equal("first", e.Message);
+        Assert.Equal(new[] { "second" }, log);
+        Assert.Equal(TimeSpan.FromSeconds(3), scheduler.Now);
+    }
+
+    [Fact]
+    public void Several_actions_that_throw_in_one_advance_come_back_together()
+    {
+        var scheduler = new VirtualTimeScheduler();
+        var ticks = 0;
+        scheduler.ScheduleRepeatedly(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), () =>
+        {
+            ticks++;
+            throw new InvalidOperationException("tick " + ticks);
+        });
+        var e = Assert.Throws<AggregateException>(() => scheduler.Advance(TimeSpan.FromSeconds(3)));
+        Assert.Equal(3, e.InnerExceptions.Count);
+        scheduler.Advance(TimeSpan.FromMilliseconds(500)); // nothing due: no exception, and the schedule lives on
+        Assert.Throws<InvalidOperationException>(() => scheduler.Advance(TimeSpan.FromMilliseconds(500)));
+        Assert.Equal(4, ticks);
+    }
+
+    [Fact]
+    public async Task A_scheduled_action_that_throws_is_logged_by_the_system_and_the_schedule_carries_on()
+    {
+        var logged = new ConcurrentQueue<string>();
+        await using var system = ActorSystem.Create("throwing", options: new ActorSystemOptions { LoggerFactory = new CapturingLoggerFactory(logged) });
+        var ticks = 0;
+        var repeating = system.Scheduler.ScheduleRepeatedly(TimeSpan.Zero, TimeSpan.FromMilliseconds(5), () =>
+        {
+            Interlocked.Increment(ref ticks);
+            throw new InvalidOperationException("scheduled action failed");
+        });
+        for (var i = 0; i < 500 && Volatile.Read(ref ticks) < 3; i++)
+            await Task.Delay(5);
+        repeating.Cancel();
+        Assert.True(Volatile.Read(ref ticks) >= 3, "a throwing repeated action should keep being run");
+        Assert.Contains(logged, l => l.Contains("scheduled action failed"));
+    }
+
+    [Fact]
     public void A_cancelled_one_shot_never_runs()
     {
         var scheduler = new VirtualTimeScheduler();
@@ -93,5 +143,24 @@ public sealed class SchedulerTests
         scheduler.ScheduleOnce(TimeSpan.FromSeconds(1), () => ran = true).Cancel();
         scheduler.Advance(TimeSpan.FromSeconds(2));
         Assert.False(ran);
+    }
+
+    private sealed class CapturingLoggerFactory(ConcurrentQueue<string> lines) : ILoggerFactory
+    {
+        public void AddProvider(ILoggerProvider provider) { }
+
+        public ILogger CreateLogger(string categoryName) => new Logger(lines);
+
+        public void Dispose() { }
+
+        private sealed class Logger(ConcurrentQueue<string> lines) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+                lines.Enqueue(formatter(state, exception));
+        }
     }
 }

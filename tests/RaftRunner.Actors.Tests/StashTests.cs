@@ -58,6 +58,74 @@ public sealed class StashTests : TestKit.TestKit
         Assert.Equal("stashed", probe.ExpectMsg<DeadLetter>().Message);
     }
 
+    [Fact]
+    public void Two_deliveries_of_one_singleton_message_may_both_be_stashed()
+    {
+        var actor = Sys.ActorOf(Props.Create(() => new Initializing(TestActor)));
+        ExpectMsg("started");
+        actor.Tell(Tick.Instance);
+        actor.Tell(Tick.Instance);
+        actor.Tell("ready");
+        ExpectMsg("tick");
+        ExpectMsg("tick");
+        ExpectNoMsg(TimeSpan.FromMilliseconds(100)); // not restarted by a false "already stashed"
+    }
+
+    [Fact]
+    public async Task A_stashed_Terminated_is_delivered_after_unstash()
+    {
+        var victim = Sys.ActorOf(Props.Create(() => new EchoActor()));
+        var watcher = Sys.ActorOf(Props.Create(() => new StashingWatcher(victim, TestActor)));
+        ExpectMsg("watching");
+        Sys.Stop(victim);
+        for (var tries = 0; await watcher.Ask<int>("count", TimeSpan.FromSeconds(3)) == 0; tries++)
+        {
+            Assert.True(tries < 300, "the Terminated was never stashed");
+            await Task.Delay(10);
+        }
+        watcher.Tell("open");
+        Assert.Equal(victim, ExpectMsg<Terminated>().Actor);
+    }
+
+    private sealed class Tick
+    {
+        public static readonly Tick Instance = new();
+    }
+
+    private sealed class Initializing : ReceiveActor, IWithStash
+    {
+        public Initializing(IActorRef probe)
+        {
+            probe.Tell("started");
+            Receive<string>(_ =>
+            {
+                Become(() => Receive<Tick>(_ => probe.Tell("tick")));
+                Stash.UnstashAll();
+            }, s => s == "ready");
+            ReceiveAny(_ => Stash.Stash());
+        }
+
+        public IStash Stash { get; set; } = null!;
+    }
+
+    private sealed class StashingWatcher : ReceiveActor, IWithStash
+    {
+        public StashingWatcher(IActorRef victim, IActorRef probe)
+        {
+            Context.Watch(victim);
+            probe.Tell("watching");
+            Receive<string>(_ => Sender.Tell(Stash.Count), s => s == "count");
+            Receive<string>(_ =>
+            {
+                Become(() => Receive<Terminated>(t => probe.Tell(t)));
+                Stash.UnstashAll();
+            }, s => s == "open");
+            ReceiveAny(_ => Stash.Stash());
+        }
+
+        public IStash Stash { get; set; } = null!;
+    }
+
     private sealed class Gate : ReceiveActor, IWithStash
     {
         public Gate(IActorRef probe)

@@ -95,6 +95,43 @@ public sealed class TestKitTests : TestKit.TestKit
     }
 
     [Fact]
+    public void An_actor_starts_promptly_while_the_test_thread_waits_in_ExpectNoMsg()
+    {
+        // Other tests blocking pool threads, as xunit's parallel test threads do on a small machine.
+        using var release = new ManualResetEventSlim();
+        for (var i = 0; i < Environment.ProcessorCount; i++)
+            _ = Task.Run(() => release.Wait(TimeSpan.FromSeconds(10)));
+        try
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            long startedAfter = -1;
+            Sys.ActorOf(Props.Create(() => new Starter(() => Interlocked.Exchange(ref startedAfter, clock.ElapsedMilliseconds))));
+            ExpectNoMsg(TimeSpan.FromMilliseconds(300)); // this thread blocks too
+            var after = Interlocked.Read(ref startedAfter);
+            Assert.True(after is >= 0 and < 200, $"the actor's PreStart ran after {after} ms (-1: not at all) while the test waited");
+        }
+        finally
+        {
+            release.Set();
+        }
+    }
+
+    [Fact]
+    public void The_TestKit_keeps_enough_pool_threads_for_the_actors_while_tests_block()
+    {
+        // The mechanism behind the test above, checked directly: that one only fails while the pool is small.
+        ThreadPool.GetMinThreads(out var workers, out _);
+        Assert.True(workers >= 2 * Environment.ProcessorCount && workers >= 16, $"minimum worker threads is {workers}");
+    }
+
+    private sealed class Starter(Action started) : ActorBase
+    {
+        protected internal override bool Receive(object message) => true;
+
+        protected internal override void PreStart() => started();
+    }
+
+    [Fact]
     public void Advance_without_virtual_time_is_a_clear_error()
     {
         var e = Assert.Throws<InvalidOperationException>(() => Advance(TimeSpan.FromSeconds(1)));

@@ -15,7 +15,11 @@ internal sealed partial class ActorCell
     public ActorCell? TryGetChild(string name) =>
         _children is { } c && c.TryGetValue(name, out var cell) && !cell.IsTerminated ? cell : null;
 
-    /// <summary>Thread-safe: the name is reserved at once, so a duplicate fails here and not later.</summary>
+    /// <summary>
+    /// Thread-safe: the name is reserved at once, so a duplicate fails here and not later. Either the child
+    /// is started and this actor's stop (if one races) will stop it too, or ActorOf throws and the child
+    /// never runs.
+    /// </summary>
     private IActorRef CreateChild(Props props, string? name)
     {
         ArgumentNullException.ThrowIfNull(props);
@@ -29,6 +33,17 @@ internal sealed partial class ActorCell
         var child = new ActorCell(System, this, props, Path.Child(name, System.NextUid()));
         if (!children.TryAdd(name, child))
             throw new InvalidActorNameException($"actor name '{name}' is not unique under {Path}");
+        // A stop may have begun since the check above, and its StopChildren may have enumerated the children
+        // before our TryAdd. Full fences here and in StopChildren (between "stop requested" and reading the
+        // children) make sure at least one side sees the other: the stop stops this child, or we do.
+        Interlocked.MemoryBarrier();
+        if (_stopRequested)
+        {
+            // Never started, so no user code runs; it still stops properly (StopChildren may wait for it).
+            children.TryRemove(new KeyValuePair<string, ActorCell>(name, child));
+            child.RequestStop();
+            throw new ActorException($"cannot create a child of {Path}: it is stopping");
+        }
         child.Start();
         return child.Self;
     }
@@ -36,6 +51,7 @@ internal sealed partial class ActorCell
     /// <summary>Asks every child to stop; false when there were none to wait for.</summary>
     private bool StopChildren()
     {
+        Interlocked.MemoryBarrier(); // pairs with the fence in CreateChild: _stopRequested is set, now read the children
         if (_children is not { IsEmpty: false } children)
             return false;
         foreach (var child in children.Values)

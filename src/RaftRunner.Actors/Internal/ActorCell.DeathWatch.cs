@@ -9,20 +9,25 @@ internal sealed partial class ActorCell
     public IActorRef Watch(IActorRef subject)
     {
         ArgumentNullException.ThrowIfNull(subject);
-        if (subject.Equals(Self) || !(_watching ??= []).Add(subject))
+        // Kept by the actor's own reference, which is what its Terminated carries (a probe compares equal to it).
+        var local = LocalActorRef.From(subject);
+        var watched = (IActorRef?)local ?? subject;
+        if (watched.Equals(Self) || !(_watching ??= []).Add(watched))
             return subject;
-        if (subject is LocalActorRef local)
+        if (local is not null)
             local.Cell.SendSystemMessage(new Watch(Self));
         else
-            WatchedActorTerminated(subject); // nothing lives behind it: it is as good as terminated
+            WatchedActorTerminated(watched); // nothing lives behind it: it is as good as terminated
         return subject;
     }
 
     public IActorRef Unwatch(IActorRef subject)
     {
         ArgumentNullException.ThrowIfNull(subject);
-        _terminatedQueued?.Remove(subject);
-        if (_watching?.Remove(subject) == true && subject is LocalActorRef local)
+        var local = LocalActorRef.From(subject);
+        var watched = (IActorRef?)local ?? subject;
+        _terminatedQueued?.Remove(watched);
+        if (_watching?.Remove(watched) == true && local is not null)
             local.Cell.SendSystemMessage(new Unwatch(Self));
         return subject;
     }
@@ -46,8 +51,7 @@ internal sealed partial class ActorCell
 
     private void NotifyTerminated(IActorRef watcher)
     {
-        if (watcher is LocalActorRef local)
-            local.Cell.SendSystemMessage(new DeathWatchNotification(Self));
+        LocalActorRef.From(watcher)?.Cell.SendSystemMessage(new DeathWatchNotification(Self));
     }
 
     private void TellWatchersAndUnwatchAll()
@@ -61,10 +65,7 @@ internal sealed partial class ActorCell
         if (_watching is not null)
         {
             foreach (var subject in _watching)
-            {
-                if (subject is LocalActorRef local)
-                    local.Cell.SendSystemMessage(new Unwatch(Self));
-            }
+                LocalActorRef.From(subject)?.Cell.SendSystemMessage(new Unwatch(Self));
             _watching = null;
         }
         _terminatedQueued = null;

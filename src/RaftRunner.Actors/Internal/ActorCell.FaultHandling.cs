@@ -9,7 +9,8 @@ internal sealed partial class ActorCell
     private Exception? _pendingRecreate;  // restart waiting for stopping children
     private HashSet<ActorCell>? _restartWaitsFor; // the children that restart waits for
     private int _restartCount;            // read and written only by the parent's turn
-    private TimeSpan _restartWindowStart;
+    private TimeSpan _restartWindowStart; // read and written only by the parent's turn
+    private bool _escalated;              // read and written only by the parent's turn: it escalated this actor's failure
 
     /// <summary>The current message (or creation) threw: drop the message, suspend, and ask the parent.</summary>
     private void HandleInvokeFailure(Exception cause)
@@ -23,6 +24,28 @@ internal sealed partial class ActorCell
         System.Log.LogError(cause, "{Path} failed processing {MessageType}; the message is dropped: {Error}",
             Path, message?.GetType().Name ?? "(creation)", cause.Message);
         _failedMessage = message;
+        SuspendAndReport(cause);
+    }
+
+    /// <summary>
+    /// This actor's strategy gave up on <paramref name="child"/>: fail as if this actor had thrown. The child
+    /// stays suspended until this actor's own supervisor decides; it then shares this actor's fate (resumed
+    /// with it, restarted after it, or stopped with it), so it is never left suspended.
+    /// </summary>
+    private void Escalate(ActorCell child, Exception cause)
+    {
+        if (_terminating)
+            return; // stopping anyway, and the child with it
+        System.Log.LogError(cause, "{Path} escalates the failure of its child {Child}: {Error}", Path, child.Path.Name, cause.Message);
+        child._escalated = true;
+        if (_failed)
+            return; // a decision about this actor is already pending (or under way): the child shares that one
+        _failedMessage = null; // what this actor was processing did not fail
+        SuspendAndReport(cause);
+    }
+
+    private void SuspendAndReport(Exception cause)
+    {
         if (!_failed)
         {
             _failed = true;
@@ -63,10 +86,10 @@ internal sealed partial class ActorCell
         }
         switch (directive)
         {
-            case Directive.Resume: child.SendSystemMessage(new Resume()); break;
+            case Directive.Resume: child.SendSystemMessage(new Resume(failed.Cause)); break;
             case Directive.Restart: child.SendSystemMessage(new Recreate(failed.Cause)); break;
             case Directive.Stop: child.RequestStop(); break;
-            case Directive.Escalate: HandleInvokeFailure(failed.Cause); break;
+            case Directive.Escalate: Escalate(child, failed.Cause); break;
         }
     }
 
@@ -100,27 +123,46 @@ internal sealed partial class ActorCell
         return _restartCount <= strategy.MaxRetries;
     }
 
-    private void ResumeAfterFailure()
+    private void ResumeAfterFailure(Exception cause)
     {
+        // A restart already under way resumes the mailbox itself when the new instance is up; resuming
+        // now would let messages reach no instance at all (they would become dead letters).
+        if (_terminating || _pendingRecreate is not null)
+            return;
+        if (_actor is null)
+        {
+            // Creation failed, so there is nothing to resume: build the instance again instead.
+            System.Log.LogWarning("{Path} has no instance to resume (its creation failed); creating it again", Path);
+            FinishRecreate(cause);
+            return;
+        }
         if (_failed)
         {
             _failed = false;
             Mailbox.Resume();
         }
-        // Children left suspended by an escalation resume with their parent.
+        // Only the children this actor escalated for were waiting on its fate; the others run on (or
+        // wait for decisions of their own, which a cascade must not pre-empt).
         if (_children is { } children)
         {
             foreach (var child in children.Values)
-                child.SendSystemMessage(new Resume());
+            {
+                if (!child._escalated)
+                    continue;
+                child._escalated = false;
+                child.SendSystemMessage(new Resume(cause));
+            }
         }
     }
 
     private void Recreate(Exception cause)
     {
-        if (_terminating)
-            return;
+        if (_terminating || _pendingRecreate is not null)
+            return; // stopping, or a restart is already waiting for children: it finishes on its own
         if (_actor is not null)
         {
+            var previousHook = _hookWithoutTasks;
+            _hookWithoutTasks = LifecycleHook.PreRestart;
             try
             {
                 _actor.PreRestart(cause, _failedMessage);
@@ -128,6 +170,10 @@ internal sealed partial class ActorCell
             catch (Exception e)
             {
                 System.Log.LogError(e, "{Path}: PreRestart threw {Exception}", Path, e.GetType().Name);
+            }
+            finally
+            {
+                _hookWithoutTasks = previousHook;
             }
         }
         _timers?.CancelAll();
@@ -150,12 +196,16 @@ internal sealed partial class ActorCell
     {
         _failedMessage = null;
         _current = default; // do not keep the last message (or an Ask's reply slot) alive
+        // Children that PreRestart kept; taken before the new instance can create children of its own.
+        var survivors = _children?.Values.Where(c => !c.StopRequested).ToArray();
         Exception? failure = null;
         if (TryCreateInstance(out failure))
         {
             try
             {
                 _actor!.PostRestart(cause);
+                if (AwaitingTask)
+                    _pendingTaskHook = LifecycleHook.PostRestart;
             }
             catch (Exception e)
             {
@@ -168,7 +218,20 @@ internal sealed partial class ActorCell
             return;
         }
         System.Log.LogInformation("{Path} restarted after {Cause}", Path, cause.GetType().Name);
-        _failed = false;
-        Mailbox.Resume();
+        if (_failed)
+        {
+            _failed = false;
+            Mailbox.Resume();
+        }
+        // As in Akka, children that outlive their parent's restart are restarted too: a child left suspended
+        // by an escalation gets a fresh instance instead of waiting for a decision that will never come.
+        if (survivors is not null)
+        {
+            foreach (var child in survivors)
+            {
+                child._escalated = false;
+                child.SendSystemMessage(new Recreate(cause));
+            }
+        }
     }
 }

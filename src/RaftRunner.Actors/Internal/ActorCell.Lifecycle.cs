@@ -7,6 +7,7 @@ internal sealed partial class ActorCell
     private volatile bool _stopRequested;
     private bool _terminating;
     private bool _terminated;
+    private volatile bool _subscribed; // ever subscribed to the event stream: unsubscribe when stopping
 
     /// <summary>A stop was asked for (it may not have been processed yet).</summary>
     public bool StopRequested => _stopRequested;
@@ -26,9 +27,11 @@ internal sealed partial class ActorCell
     public void Stop(IActorRef actor)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        if (actor is LocalActorRef local)
-            local.Cell.RequestStop();
+        LocalActorRef.From(actor)?.Cell.RequestStop();
     }
+
+    /// <summary>Thread-safe: called by the event stream when this actor subscribes to something.</summary>
+    internal void MarkSubscribed() => _subscribed = true;
 
     private void CreateFirstIncarnation()
     {
@@ -39,6 +42,8 @@ internal sealed partial class ActorCell
             try
             {
                 _actor!.PreStart();
+                if (AwaitingTask)
+                    _pendingTaskHook = LifecycleHook.PreStart;
             }
             catch (Exception e)
             {
@@ -95,6 +100,7 @@ internal sealed partial class ActorCell
     {
         if (_actor is not null)
         {
+            _hookWithoutTasks = LifecycleHook.PostStop;
             try
             {
                 _actor.PostStop();
@@ -105,6 +111,10 @@ internal sealed partial class ActorCell
             }
             _actor = null;
         }
+        // Before closing the mailbox, so what Close turns into dead letters cannot be published back to us.
+        // A Subscribe racing this is caught by the event stream, which drops a subscriber it finds stopped.
+        if (_subscribed)
+            System.EventStream.Unsubscribe(Self);
         if (_stash is not null)
         {
             foreach (var e in _stash.Drain())

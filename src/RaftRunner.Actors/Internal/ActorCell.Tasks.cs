@@ -3,6 +3,8 @@ namespace RaftRunner.Actors.Internal;
 internal sealed partial class ActorCell
 {
     private Task? _pendingTask;
+    private LifecycleHook _pendingTaskHook;  // the hook (PreStart, PostRestart) that started the pending task, if any
+    private LifecycleHook _hookWithoutTasks; // set while running a hook that nothing could wait for (PreRestart, PostStop)
     private ActorSynchronizationContext? _synchronizationContext;
 
     /// <summary>True while an awaited handler holds the mailbox.</summary>
@@ -13,6 +15,11 @@ internal sealed partial class ActorCell
         ArgumentNullException.ThrowIfNull(work);
         if (_pendingTask is not null)
             throw new InvalidOperationException("only one RunTask per message");
+        // Where the mailbox cannot be held for the task, refuse rather than let it race the actor's next turn.
+        if (t_constructing == this)
+            throw new InvalidOperationException($"RunTask cannot be used in the constructor of {Props.ActorType.Name}; use PreStart");
+        if (_hookWithoutTasks != LifecycleHook.None)
+            throw new InvalidOperationException($"RunTask cannot be used in {_hookWithoutTasks}: the instance is being discarded and nothing would wait for the task");
         var previous = SynchronizationContext.Current;
         SynchronizationContext.SetSynchronizationContext(_synchronizationContext ??= new ActorSynchronizationContext(this));
         Task task;
@@ -50,10 +57,17 @@ internal sealed partial class ActorCell
             return;
         var previous = t_current;
         t_current = this;
+        var hook = _pendingTaskHook;
         try
         {
             _pendingTask = null;
+            _pendingTaskHook = LifecycleHook.None;
             task.GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (hook != LifecycleHook.None)
+        {
+            // Same as the hook throwing synchronously: the instance could not be initialized.
+            HandleInvokeFailure(new ActorInitializationException(Self, $"{Path}: the task started in {hook} threw {e.GetType().Name}: {e.Message}", e));
         }
         catch (Exception e)
         {

@@ -61,6 +61,9 @@ internal sealed partial class ActorCell : IActorContext
             System.DeadLetter(message, sender, Self);
     }
 
+    /// <summary>Thread-safe: queue a user message; false (and no dead letter) when the actor has stopped.</summary>
+    public bool TryEnqueue(object message, IActorRef sender) => Mailbox.Enqueue(new Envelope(message, sender));
+
     /// <summary>Thread-safe: queue a system message.</summary>
     public void SendSystemMessage(SystemMessage message) => Mailbox.EnqueueSystem(message);
 
@@ -70,6 +73,7 @@ internal sealed partial class ActorCell : IActorContext
         var previous = t_current;
         t_current = this;
         _current = envelope;
+        _stash?.BeginDelivery();
         try
         {
             if (TryHandleKernelMessage(envelope, out var message))
@@ -119,7 +123,13 @@ internal sealed partial class ActorCell : IActorContext
                 return true;
             case Terminated { FromDeathWatch: true } terminated:
                 // Dropped if the watch was withdrawn after the notification was queued.
-                return !(_terminatedQueued?.Remove(terminated.Actor) ?? false);
+                if (_terminatedQueued?.Remove(terminated.Actor) != true)
+                    return true;
+                // Accepted: from now on it is an ordinary message, so a Stash/Unstash round trip delivers it
+                // (the marked original would be dropped on its second delivery, its watch being consumed).
+                message = new Terminated(terminated.Actor);
+                _current = new Envelope(message, envelope.Sender);
+                return false;
             default:
                 return false;
         }
@@ -136,7 +146,7 @@ internal sealed partial class ActorCell : IActorContext
             {
                 case Create: CreateFirstIncarnation(); break;
                 case Recreate r: Recreate(r.Cause); break;
-                case Resume: ResumeAfterFailure(); break;
+                case Resume r: ResumeAfterFailure(r.Cause); break;
                 case Terminate: BeginTerminate(); break;
                 case Failed f: HandleChildFailure(f); break;
                 case ChildTerminated c: HandleChildTerminated(c.Child); break;

@@ -7,6 +7,14 @@ internal sealed class LocalActorRef(ActorCell cell) : IActorRef
 
     public ActorPath Path => Cell.Path;
 
+    /// <summary>The local actor behind <paramref name="reference"/> (itself, or what a wrapper stands for); null when there is none.</summary>
+    internal static LocalActorRef? From(IActorRef? reference) => reference switch
+    {
+        LocalActorRef local => local,
+        IWrappedActorRef wrapped => wrapped.Underlying,
+        _ => null,
+    };
+
     public void Tell(object message, IActorRef? sender = null)
     {
         ArgumentNullException.ThrowIfNull(message);

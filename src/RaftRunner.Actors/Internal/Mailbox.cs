@@ -18,6 +18,7 @@ internal sealed class Mailbox : IThreadPoolWorkItem
     private readonly ActorCell _cell;
     private readonly int _throughput;
     private SystemMessage? _systemStack; // lock-free LIFO; reversed when drained
+    private SystemMessage? _systemBacklog; // owner: oldest first; left over when a lifecycle hook started an awaited task
     private Queue<Envelope>? _prepended; // owner: unstashed messages, which go before everything queued
     private int _status;
     private int _suspendCount; // owner
@@ -37,6 +38,13 @@ internal sealed class Mailbox : IThreadPoolWorkItem
     {
         if (!_queue.Enqueue(envelope, _cell))
             return false;
+        // Pairs with the full fence in Execute between "status = Idle" and "any work left?". The consumer
+        // stores its status then loads the queue; we store the link then load the status. Without a full
+        // fence on both sides the CPU may satisfy our load before our store is visible (store→load
+        // reordering happens even on x86): we would see Scheduled, the consumer an empty queue, and the
+        // message would wait for the next Tell. The queue's Interlocked.Exchange of its tail comes before
+        // the link, so it does not order the link against this load.
+        Interlocked.MemoryBarrier();
         TrySchedule();
         return true;
     }
@@ -85,7 +93,10 @@ internal sealed class Mailbox : IThreadPoolWorkItem
             while (_prepended.TryDequeue(out var e))
                 _cell.System.DeadLetter(e.Message, e.Sender, _cell.Self);
         }
+        var backlog = _systemBacklog;
+        _systemBacklog = null;
         _queue.Close(_cell);
+        InvokeAll(backlog); // closed now: handled as after-close, before anything newer
         DrainSystemAfterClose();
     }
 
@@ -132,7 +143,7 @@ internal sealed class Mailbox : IThreadPoolWorkItem
 
     private bool HasWork()
     {
-        if (Volatile.Read(ref _systemStack) is not null)
+        if (_systemBacklog is not null || Volatile.Read(ref _systemStack) is not null)
             return true;
         if (_queue.IsClosed || _suspendCount > 0)
             return false;
@@ -162,9 +173,11 @@ internal sealed class Mailbox : IThreadPoolWorkItem
 
     private void ProcessSystemMessages()
     {
-        while (!_queue.IsClosed)
+        while (!_queue.IsClosed && !_cell.AwaitingTask)
         {
-            var messages = TakeSystemMessages();
+            // The backlog is older than anything still on the stack.
+            var messages = _systemBacklog ?? TakeSystemMessages();
+            _systemBacklog = null;
             if (messages is null)
                 return;
             InvokeAll(messages);
@@ -178,6 +191,13 @@ internal sealed class Mailbox : IThreadPoolWorkItem
     {
         while (message is not null)
         {
+            if (_cell.AwaitingTask && !_queue.IsClosed)
+            {
+                // A lifecycle hook (PreStart, PostRestart) started an awaited task: like an async handler it
+                // holds the mailbox, so the rest of this batch (a Terminate, say) waits for the next turn.
+                _systemBacklog = message;
+                return;
+            }
             var current = message;
             message = message.Next;
             current.Next = null;

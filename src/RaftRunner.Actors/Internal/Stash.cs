@@ -4,6 +4,7 @@ namespace RaftRunner.Actors.Internal;
 internal sealed class Stash(ActorCell cell) : IStash
 {
     private readonly List<Envelope> _stashed = [];
+    private bool _currentStashed; // the delivery being processed is in the stash (reset for every delivery)
 
     public int Count => _stashed.Count;
 
@@ -11,11 +12,11 @@ internal sealed class Stash(ActorCell cell) : IStash
     {
         var current = cell.CurrentEnvelope
             ?? throw new InvalidOperationException("Stash() can only be called while processing a message");
-        foreach (var e in _stashed)
-        {
-            if (ReferenceEquals(e.Message, current.Message) && e.Sender.Equals(current.Sender))
-                throw new InvalidOperationException($"message {current.Message.GetType().Name} is already stashed");
-        }
+        // The same delivery twice is the error, not the same object: a singleton message (a Tick.Instance)
+        // told twice is two deliveries and may be stashed twice. O(1), unlike searching the stash.
+        if (_currentStashed)
+            throw new InvalidOperationException($"message {current.Message.GetType().Name} is already stashed");
+        _currentStashed = true;
         _stashed.Add(current);
     }
 
@@ -37,7 +38,14 @@ internal sealed class Stash(ActorCell cell) : IStash
         cell.Mailbox.Prepend(all);
     }
 
-    public void ClearStash() => _stashed.Clear();
+    public void ClearStash()
+    {
+        _stashed.Clear();
+        _currentStashed = false; // the current delivery is no longer stashed and may be stashed again
+    }
+
+    /// <summary>Called by the cell as each message is delivered (owner only).</summary>
+    public void BeginDelivery() => _currentStashed = false;
 
     /// <summary>Takes every stashed message (for dead letters on stop).</summary>
     public Envelope[] Drain()

@@ -19,8 +19,11 @@ internal sealed class Recreate(Exception cause) : SystemMessage
     public Exception Cause { get; } = cause;
 }
 
-/// <summary>Continue with the same instance after a failure (from the supervisor).</summary>
-internal sealed class Resume : SystemMessage;
+/// <summary>Continue with the same instance after a failure (from the supervisor); the cause is for an actor that has no instance to continue with.</summary>
+internal sealed class Resume(Exception cause) : SystemMessage
+{
+    public Exception Cause { get; } = cause;
+}
 
 /// <summary>Stop: children first, then PostStop, then tell watchers.</summary>
 internal sealed class Terminate : SystemMessage;

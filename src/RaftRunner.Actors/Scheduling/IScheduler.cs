@@ -3,7 +3,9 @@ namespace RaftRunner.Actors.Scheduling;
 /// <summary>
 /// The actor system's clock. Actors take time only from here (timers, scheduled tells), so a test can
 /// swap in <see cref="VirtualTimeScheduler"/> and move time by hand. Actions run on the scheduler's own
-/// thread (or the thread that advances virtual time) and must be short: they normally just Tell.
+/// thread (or the thread that advances virtual time) and must be short: they normally just Tell. An action
+/// that throws never ends the process: <see cref="SystemScheduler"/> logs it, <see cref="VirtualTimeScheduler"/>
+/// rethrows it from Advance on the test's thread.
 /// </summary>
 public interface IScheduler
 {

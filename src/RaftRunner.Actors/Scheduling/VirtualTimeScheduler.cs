@@ -1,9 +1,13 @@
+using System.Runtime.ExceptionServices;
+
 namespace RaftRunner.Actors.Scheduling;
 
 /// <summary>
 /// Time that moves only when a test calls <see cref="Advance"/>. Due actions run on the advancing thread,
 /// in due-time order (ties in the order they were scheduled), so a test of timeouts runs in microseconds
-/// and gives the same result every time.
+/// and gives the same result every time. An action that throws does not stop the clock: the other due
+/// actions still run and time still reaches the target, and then <see cref="Advance"/> rethrows on the
+/// test's thread, where a failure belongs (several failures come as one <see cref="AggregateException"/>).
 /// </summary>
 public sealed class VirtualTimeScheduler : IScheduler
 {
@@ -36,7 +40,7 @@ public sealed class VirtualTimeScheduler : IScheduler
         return Enqueue(new Item(action, interval), SchedulerExtensions.ClampDelay(initialDelay));
     }
 
-    /// <summary>Moves time forward by <paramref name="by"/>, running everything that falls due on the way.</summary>
+    /// <summary>Moves time forward by <paramref name="by"/>, running everything that falls due on the way; rethrows what they threw.</summary>
     public void Advance(TimeSpan by)
     {
         if (by < TimeSpan.Zero)
@@ -48,32 +52,44 @@ public sealed class VirtualTimeScheduler : IScheduler
 
     public void AdvanceTo(TimeSpan target)
     {
-        while (true)
+        List<Exception>? failures = null;
+        while (NextDue(target) is { } due)
         {
-            Item? due = null;
-            lock (_gate)
-            {
-                if (target < _now)
-                    throw new ArgumentOutOfRangeException(nameof(target), target, $"virtual time is already at {_now}");
-                while (_queue.TryPeek(out var item, out var key) && key.Due <= target)
-                {
-                    _queue.Dequeue();
-                    if (item.IsCancellationRequested)
-                        continue;
-                    _now = key.Due;
-                    if (item.Interval is { } interval)
-                        _queue.Enqueue(item, (key.Due + interval, _seq++));
-                    due = item;
-                    break;
-                }
-                if (due is null)
-                {
-                    _now = target;
-                    return;
-                }
-            }
             // Run outside the lock: the action may schedule again (a timer re-arming itself).
-            due.Run();
+            try
+            {
+                due.Run();
+            }
+            catch (Exception e)
+            {
+                (failures ??= []).Add(e);
+            }
+        }
+        if (failures is [var single])
+            ExceptionDispatchInfo.Throw(single);
+        if (failures is not null)
+            throw new AggregateException($"{failures.Count} scheduled actions threw while advancing virtual time to {target}", failures);
+    }
+
+    /// <summary>The next action due by <paramref name="target"/> with the clock moved to its due time; null (clock at target) when none is left.</summary>
+    private Item? NextDue(TimeSpan target)
+    {
+        lock (_gate)
+        {
+            if (target < _now)
+                throw new ArgumentOutOfRangeException(nameof(target), target, $"virtual time is already at {_now}");
+            while (_queue.TryPeek(out var item, out var key) && key.Due <= target)
+            {
+                _queue.Dequeue();
+                if (item.IsCancellationRequested)
+                    continue;
+                _now = key.Due;
+                if (item.Interval is { } interval)
+                    _queue.Enqueue(item, (key.Due + interval, _seq++));
+                return item;
+            }
+            _now = target;
+            return null;
         }
     }
 
