@@ -89,7 +89,15 @@ Task("Build").Does(() =>
 
 Task("TestFast").IsDependentOn("Build").Does(() => RunTests(fastOnly: true));
 
-Task("Test").IsDependentOn("Build").Does(() => RunTests(fastOnly: false));
+// zmq-raft (the reference implementation) is installed once before the slow tests use it.
+Task("InstallZmqRaft").Does(() =>
+{
+    var exit = StartProcess("bash", new ProcessSettings { Arguments = "tests/vectors/install-zmq-raft.sh" });
+    if (exit != 0)
+        throw new Exception("installing zmq-raft for the interop tests failed (see the message above)");
+});
+
+Task("Test").IsDependentOn("Build").IsDependentOn("InstallZmqRaft").Does(() => RunTests(fastOnly: false));
 
 Task("Bench").IsDependentOn("Build").Does(() =>
 {

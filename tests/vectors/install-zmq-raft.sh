@@ -15,6 +15,15 @@ if [[ -f "$marker" && -f "$dir/.installed" ]]; then
   echo "$dir/node_modules/zmq-raft"
   exit 0
 fi
+
+# Test classes run in parallel and each may ask for zmq-raft: one installs, the others wait for it.
+mkdir -p "$dir"
+exec 9>"$root/.zmq-raft.lock"
+flock -w 600 9 || { echo "install-zmq-raft: timed out waiting for another installation" >&2; exit 1; }
+if [[ -f "$marker" && -f "$dir/.installed" ]]; then
+  echo "$dir/node_modules/zmq-raft"
+  exit 0
+fi
 command -v node >/dev/null || { echo "install-zmq-raft: Node.js (20+) is required" >&2; exit 1; }
 command -v npm >/dev/null || { echo "install-zmq-raft: npm is required" >&2; exit 1; }
 [[ -f /usr/include/zmq.h ]] || { echo "install-zmq-raft: libzmq headers are missing (Debian: apt-get install libzmq3-dev; ./build.sh installs them)" >&2; exit 1; }
