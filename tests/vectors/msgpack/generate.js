@@ -1,4 +1,4 @@
-// Regenerate with: tests/vectors/install-zmq-raft.sh && node tests/vectors/msgpack/generate.js
+// Regenerate with: node tests/vectors/msgpack/generate.js   (installs zmq-raft first if it is missing)
 // (from the repository root). Writes tests/vectors/msgpack/vectors.json, which is checked in so that the
 // .NET tests (tests/RaftRunner.Protocol.Tests/MessagePack/MessagePackVectorTests.cs) need no Node.
 //
@@ -32,8 +32,9 @@
 const path = require('path');
 const fs = require('fs');
 const crypto = require('crypto');
-const msgpack = require(path.join(__dirname, '../../../.zmq-raft/node_modules/msgpack-lite'));
-const liteVersion = require(path.join(__dirname, '../../../.zmq-raft/node_modules/msgpack-lite/package.json')).version;
+const modules = require('../ensure-zmq-raft')();
+const msgpack = require(path.join(modules, 'msgpack-lite'));
+const liteVersion = require(path.join(modules, 'msgpack-lite/package.json')).version;
 
 // ---- deterministic PRNG (mulberry32) -------------------------------------------------------------
 let seed = 0x5eed1234;

@@ -3,11 +3,11 @@
 // log entries of every type and request ids. RaftRunner's tests decode these frames and re-encode them
 // byte for byte, so the committed file pins our codecs to the reference without needing Node at test time.
 //
-// Regenerate:  tests/vectors/install-zmq-raft.sh && node tests/vectors/protocol/generate.js
+// Regenerate:  node tests/vectors/protocol/generate.js   (installs zmq-raft first if it is missing)
 "use strict";
 const path = require('path');
 const fs = require('fs');
-const root = path.resolve(__dirname, '../../../.zmq-raft/node_modules');
+const root = require('../ensure-zmq-raft')();
 const zr = (p) => require(path.join(root, 'zmq-raft', p));
 const { createFramesProtocol } = zr('lib/protocol');
 const LogEntry = zr('lib/common/log_entry');
