@@ -1,0 +1,23 @@
+using RaftRunner.Protocol;
+
+namespace RaftRunner.Raft.Log;
+
+/// <summary>
+/// The durable log as the core reads it. The host's store (FileLog, or <see cref="InMemoryRaftLog"/> in
+/// tests) changes only when the host carries out a Ready's log write, never behind the core's back.
+/// </summary>
+public interface IRaftLogReader
+{
+    /// <summary>Index of the snapshot (0 when there is none); entries start at SnapshotIndex + 1.</summary>
+    long SnapshotIndex { get; }
+
+    ulong SnapshotTerm { get; }
+
+    long LastIndex { get; }
+
+    /// <summary>The term at <paramref name="index"/> (the snapshot's term at SnapshotIndex); null outside SnapshotIndex..LastIndex.</summary>
+    ulong? TermAt(long index);
+
+    /// <summary>Entries from..to inclusive (both within SnapshotIndex + 1..LastIndex).</summary>
+    IReadOnlyList<LogEntry> Entries(long from, long to);
+}

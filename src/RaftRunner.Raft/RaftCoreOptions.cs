@@ -1,0 +1,44 @@
+namespace RaftRunner.Raft;
+
+/// <summary>
+/// The core's settings, in ticks (the host ticks every <c>raft-runner.raft.tick</c>, 10 ms by default, and
+/// converts every duration of reference.conf by rounding up). Defaults are zmq-raft's at 10 ms per tick.
+/// </summary>
+public sealed record RaftCoreOptions
+{
+    public required string NodeId { get; init; }
+
+    /// <summary>Election timeout: a uniform integer in [min, max] ticks (zmq-raft: 200–300 ms).</summary>
+    public int ElectionTimeoutMinTicks { get; init; } = 20;
+
+    public int ElectionTimeoutMaxTicks { get; init; } = 30;
+
+    /// <summary>RequestVote resend interval (zmq-raft rpcTimeout, 50 ms).</summary>
+    public int RpcTimeoutTicks { get; init; } = 5;
+
+    /// <summary>Delay between a follower's answer and the next heartbeat (appendEntriesHeartbeatInterval, 70 ms).</summary>
+    public int HeartbeatTicks { get; init; } = 7;
+
+    /// <summary>AppendEntries resend interval without entries (appendEntriesRpcTimeoutMin, 70 ms).</summary>
+    public int AppendEntriesRpcTimeoutMinTicks { get; init; } = 7;
+
+    /// <summary>AppendEntries resend interval with entries (appendEntriesRpcTimeoutMax, 140 ms).</summary>
+    public int AppendEntriesRpcTimeoutMaxTicks { get; init; } = 14;
+
+    /// <summary>Most entry bytes per AppendEntries (whole entries; at least one). zmq-raft peerMsgDataSize, 64 KiB.</summary>
+    public int PeerMessageDataSize { get; init; } = 64 * 1024;
+
+    /// <summary>RAFT.md points 2–3 (spec §1.4). On by default, as in zmq-raft.</summary>
+    public bool PreventSpiralElections { get; init; } = true;
+
+    public void Validate()
+    {
+        ArgumentException.ThrowIfNullOrEmpty(NodeId);
+        if (ElectionTimeoutMinTicks < 1 || ElectionTimeoutMaxTicks < ElectionTimeoutMinTicks)
+            throw new ArgumentException($"election timeout needs 1 <= min <= max ticks (was {ElectionTimeoutMinTicks}..{ElectionTimeoutMaxTicks})");
+        if (RpcTimeoutTicks < 1 || HeartbeatTicks < 1 || AppendEntriesRpcTimeoutMinTicks < 1 || AppendEntriesRpcTimeoutMaxTicks < 1)
+            throw new ArgumentException("rpc timeouts and the heartbeat interval must be at least one tick");
+        if (PeerMessageDataSize < 1)
+            throw new ArgumentException("the peer message data size must be positive");
+    }
+}

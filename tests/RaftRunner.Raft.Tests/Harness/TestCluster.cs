@@ -1,0 +1,130 @@
+using RaftRunner.Protocol;
+using RaftRunner.Raft.Log;
+using RaftRunner.Raft.Membership;
+
+namespace RaftRunner.Raft.Tests.Harness;
+
+/// <summary>
+/// A few cores wired together synchronously: each Ready is carried out the way the node will (send what may
+/// go now, persist, send what waited for the persistence, advance), and messages are delivered in order
+/// unless a link is cut. Deterministic for a given seed.
+/// </summary>
+internal sealed class TestCluster
+{
+    private readonly Queue<(string From, string To, object Message)> _wire = new();
+    private readonly HashSet<(string, string)> _cut = [];
+
+    public TestCluster(int size, int seed = 1, Func<RaftCoreOptions, RaftCoreOptions>? configure = null)
+    {
+        var peers = Enumerable.Range(1, size).Select(i => new PeerInfo($"n{i}", $"tcp://127.0.0.1:{8040 + i * 10}")).ToArray();
+        Configuration = ClusterConfiguration.Final(peers);
+        foreach (var p in peers)
+        {
+            var options = new RaftCoreOptions { NodeId = p.Id };
+            Nodes[p.Id] = new TestNode(configure?.Invoke(options) ?? options, Configuration, seed * 100 + Nodes.Count);
+        }
+    }
+
+    public ClusterConfiguration Configuration { get; }
+
+    public Dictionary<string, TestNode> Nodes { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Every message that went over the wire, in order (for assertions).</summary>
+    public List<(string From, string To, object Message)> Sent { get; } = [];
+
+    public IEnumerable<TestNode> Leaders => Nodes.Values.Where(n => n.Core.Role == RaftRole.Leader);
+
+    public void Cut(string a, string b)
+    {
+        _cut.Add((a, b));
+        _cut.Add((b, a));
+    }
+
+    public void Isolate(string id)
+    {
+        foreach (var other in Nodes.Keys.Where(k => k != id))
+            Cut(id, other);
+    }
+
+    public void HealAll() => _cut.Clear();
+
+    /// <summary>Runs <paramref name="ticks"/> ticks, delivering everything after each.</summary>
+    public void Run(int ticks)
+    {
+        for (var t = 0; t < ticks; t++)
+        {
+            foreach (var node in Nodes.Values)
+            {
+                node.Core.Tick();
+                Flush(node);
+            }
+            Deliver();
+        }
+    }
+
+    /// <summary>Runs until <paramref name="condition"/> holds; fails after <paramref name="maxTicks"/>.</summary>
+    public int RunUntil(Func<bool> condition, int maxTicks = 2000)
+    {
+        for (var t = 0; t < maxTicks; t++)
+        {
+            if (condition())
+                return t;
+            Run(1);
+        }
+        throw new Xunit.Sdk.XunitException($"condition not reached within {maxTicks} ticks; roles: {string.Join(", ", Nodes.Values.Select(n => $"{n.Id}={n.Core.Role}@{n.Core.Term}"))}");
+    }
+
+    public void Deliver(int maxMessages = 100_000)
+    {
+        for (var i = 0; i < maxMessages && _wire.TryDequeue(out var m); i++)
+        {
+            if (_cut.Contains((m.From, m.To)))
+                continue;
+            var node = Nodes[m.To];
+            node.Core.Step(new PeerMessage(m.From, m.Message));
+            Flush(node);
+        }
+    }
+
+    /// <summary>Carries out every Ready of <paramref name="node"/>, in the contract's order.</summary>
+    public void Flush(TestNode node)
+    {
+        while (node.Core.HasReady)
+        {
+            var ready = node.Core.GetReady();
+            foreach (var m in ready.MessagesNow)
+                Post(node.Id, m);
+            if (ready.HardState is { } hard)
+                node.Durable = hard;
+            if (ready.LogWrite is { } write)
+                node.Log.Write(write.TruncateAfter, write.Entries);
+            foreach (var m in ready.MessagesAfterPersist)
+                Post(node.Id, m);
+            node.Core.Advance(ready);
+        }
+    }
+
+    private void Post(string from, PeerMessage message)
+    {
+        Sent.Add((from, message.Peer, message.Message));
+        _wire.Enqueue((from, message.Peer, message.Message));
+    }
+}
+
+internal sealed class TestNode
+{
+    public TestNode(RaftCoreOptions options, ClusterConfiguration configuration, int seed)
+    {
+        Log = new InMemoryRaftLog();
+        Core = new RaftCore(options, Durable, configuration, Log, commitIndex: 0, seed);
+    }
+
+    public string Id => Core.Id;
+
+    public RaftCore Core { get; }
+
+    public InMemoryRaftLog Log { get; }
+
+    /// <summary>The hard state as persisted (what survives a crash).</summary>
+    public HardState Durable { get; set; }
+}
