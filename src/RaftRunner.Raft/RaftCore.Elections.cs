@@ -76,7 +76,7 @@ public sealed partial class RaftCore
             return;
         }
         var upToDate = request.LastLogTerm > LastTerm || (request.LastLogTerm == LastTerm && (long)request.LastLogIndex >= LastIndex);
-        var grant = (VotedFor is null || VotedFor == request.CandidateId || request.Term > Term) && upToDate;
+        var grant = (VotedFor is null || VotedFor == request.CandidateId || request.Term > Term || Broken(CoreFaults.GrantTwoVotesPerTerm)) && upToDate;
         if (grant || request.Term > Term)
         {
             LeaderId = null;

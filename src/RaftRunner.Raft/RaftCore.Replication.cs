@@ -109,7 +109,7 @@ public sealed partial class RaftCore
             peer.MatchIndex = sentLast;
             peer.NextIndex = sentLast + 1;
             // Only an entry of this term commits by counting replicas (Raft §5.4.2); the leader counts itself.
-            if (sentLastTerm == Term && sentLast > CommitIndex
+            if ((sentLastTerm == Term || Broken(CoreFaults.CommitPreviousTermByCounting)) && sentLast > CommitIndex
                 && _config.HasMajority(id => id == Id || (_peers.TryGetValue(id, out var p) && p.MatchIndex >= sentLast)))
                 CommitIndex = sentLast;
         }
@@ -144,17 +144,15 @@ public sealed partial class RaftCore
         _electionTicksLeft = null;
         LeaderId = request.LeaderId;
         var prev = (long)request.PrevLogIndex;
-        if (prev < CommitIndex)
-            throw new RaftFatalException($"cowardly refusing to truncate the log to {prev}, below the commit index {CommitIndex} (AppendEntries from {request.LeaderId})");
         UpdateState(RaftRole.Follower, request.Term, request.Term > Term ? null : VotedFor);
         AppendEntriesResponse answer;
         if (_log.TermAt(prev) == request.PrevLogTerm)
         {
-            // zmq-raft truncates after prevIndex on every success, heartbeats included (spec Q2).
-            _log.TruncateAfter(prev);
-            _log.Append(request.Entries);
-            if ((long)request.CommitIndex > CommitIndex)
-                CommitIndex = Math.Min((long)request.CommitIndex, LastIndex);
+            AppendNewEntries(prev, request.Entries);
+            // Commit only what this message proved matches the leader (prev + its entries), never a stale tail.
+            var lastNew = prev + request.Entries.Count;
+            if ((long)request.CommitIndex > CommitIndex && lastNew > CommitIndex)
+                CommitIndex = Math.Min((long)request.CommitIndex, lastNew);
             answer = new AppendEntriesResponse(request.MessageId, Term, true);
         }
         else
@@ -164,6 +162,33 @@ public sealed partial class RaftCore
         }
         Reply(leader, from, answer, afterPersist: true);
         RefreshElectionTimeout();
+    }
+
+    /// <summary>
+    /// Raft §5.3: keep entries that are already there with the same term, cut the log at the first conflict, append
+    /// the rest. zmq-raft instead truncates after prevIndex on every success and treats prevIndex below the commit
+    /// index as fatal (spec Q2, Q3), which a delayed or resent message can trigger on a healthy node; on the wire
+    /// both are the same, and only a conflict with a committed entry — a real safety breach — is fatal here.
+    /// </summary>
+    private void AppendNewEntries(long prev, IReadOnlyList<LogEntry> entries)
+    {
+        var first = 0;
+        for (; first < entries.Count; first++)
+        {
+            var index = prev + 1 + first;
+            var existing = _log.TermAt(index);
+            if (existing is null)
+                break;
+            if (existing != entries[first].Term)
+            {
+                if (index <= CommitIndex)
+                    throw new RaftFatalException($"the leader's entry at {index} (term {entries[first].Term}) conflicts with the committed entry there (term {existing}); refusing to truncate below the commit index {CommitIndex}");
+                _log.TruncateAfter(index - 1);
+                break;
+            }
+        }
+        if (first < entries.Count)
+            _log.Append(first == 0 ? entries : entries.Skip(first).ToArray());
     }
 
     private void Reply(PeerState leader, string to, AppendEntriesResponse answer, bool afterPersist)

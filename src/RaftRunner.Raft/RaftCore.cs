@@ -82,7 +82,7 @@ public sealed partial class RaftCore
     public Ready GetReady()
     {
         var ready = new Ready(
-            _hardStateDirty ? new HardState(Term, VotedFor) : null,
+            _hardStateDirty ? new HardState(Term, Broken(CoreFaults.SkipPersistingVotedFor) ? null : VotedFor) : null,
             _log.TakeWrite(),
             _messagesNow,
             _messagesAfterPersist,
@@ -151,6 +151,8 @@ public sealed partial class RaftCore
     private bool IsKnownPeer(string id, out PeerState peer) => _peers.TryGetValue(id, out peer!);
 
     private void Persist() => _hardStateDirty = true;
+
+    private bool Broken(CoreFaults fault) => (_options.Faults & fault) != 0;
 
     private void Send(PeerState peer, object request, int timeout, bool afterPersist)
     {

@@ -31,6 +31,9 @@ public sealed record RaftCoreOptions
     /// <summary>RAFT.md points 2–3 (spec §1.4). On by default, as in zmq-raft.</summary>
     public bool PreventSpiralElections { get; init; } = true;
 
+    /// <summary>Deliberate rule breaks for the simulator's self-test; always None in real use.</summary>
+    internal CoreFaults Faults { get; init; }
+
     public void Validate()
     {
         ArgumentException.ThrowIfNullOrEmpty(NodeId);

@@ -111,15 +111,44 @@ public sealed class ReplicationTests
     }
 
     [Fact]
-    public void A_follower_refuses_to_truncate_below_its_commit_index_and_stops()
+    public void A_follower_stops_rather_than_replace_a_committed_entry()
     {
         var log = new InMemoryRaftLog();
         log.Write(0, [State(1, 1), State(1, 2)]);
         var config = ClusterConfiguration.Final([new PeerInfo("n1", "tcp://1"), new PeerInfo("n2", "tcp://2")]);
-        var follower = new RaftCore(new RaftCoreOptions { NodeId = "n2" }, new HardState(1, null), config, log, commitIndex: 2, seed: 1);
+        var follower = new RaftCore(new RaftCoreOptions { NodeId = "n2" }, new HardState(2, null), config, log, commitIndex: 2, seed: 1);
         var fatal = Assert.Throws<RaftFatalException>(() =>
-            follower.Step(new PeerMessage("n1", new AppendEntriesRequest(1, "n1", 1, 1, 1, 2, []))));
-        Assert.Contains("cowardly refusing to truncate", fatal.Message);
+            follower.Step(new PeerMessage("n1", new AppendEntriesRequest(1, "n1", 2, 1, 1, 2, [State(2, 9)]))));
+        Assert.Contains("refusing to truncate below the commit index", fatal.Message);
+    }
+
+    [Fact]
+    public void A_late_AppendEntries_below_the_commit_index_whose_entries_match_is_harmless()
+    {
+        // zmq-raft would stop here (spec Q3); a delayed or resent message must not take a healthy node down.
+        var log = new InMemoryRaftLog();
+        log.Write(0, [State(1, 1), State(1, 2), State(1, 3)]);
+        var config = ClusterConfiguration.Final([new PeerInfo("n1", "tcp://1"), new PeerInfo("n2", "tcp://2")]);
+        var follower = new RaftCore(new RaftCoreOptions { NodeId = "n2" }, new HardState(1, null), config, log, commitIndex: 3, seed: 1);
+        follower.Step(new PeerMessage("n1", new AppendEntriesRequest(1, "n1", 1, 0, 0, 1, [State(1, 1)])));
+        var ready = follower.GetReady();
+        Assert.Null(ready.LogWrite); // nothing truncated, nothing rewritten
+        Assert.Equal(new AppendEntriesResponse(1, 1, true), Assert.Single(ready.MessagesAfterPersist).Message);
+        Assert.Equal(3, follower.CommitIndex);
+        Assert.Equal(3, follower.LastIndex);
+    }
+
+    [Fact]
+    public void A_conflicting_uncommitted_tail_is_replaced()
+    {
+        var log = new InMemoryRaftLog();
+        log.Write(0, [State(1, 1), State(1, 2), State(1, 3)]);
+        var config = ClusterConfiguration.Final([new PeerInfo("n1", "tcp://1"), new PeerInfo("n2", "tcp://2")]);
+        var follower = new RaftCore(new RaftCoreOptions { NodeId = "n2" }, new HardState(2, null), config, log, commitIndex: 1, seed: 1);
+        follower.Step(new PeerMessage("n1", new AppendEntriesRequest(1, "n1", 2, 1, 1, 1, [State(1, 2), State(2, 7)])));
+        var write = follower.GetReady().LogWrite!;
+        Assert.Equal(2, write.TruncateAfter); // index 2 matched and stays; index 3 conflicted
+        Assert.Equal(7, Assert.Single(write.Entries).Data.Span[0]);
     }
 
     [Fact]

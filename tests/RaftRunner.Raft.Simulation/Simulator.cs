@@ -1,0 +1,189 @@
+using RaftRunner.Protocol;
+using RaftRunner.Raft;
+using RaftRunner.Raft.Membership;
+
+namespace RaftRunner.Raft.Simulation;
+
+/// <summary>
+/// Runs one seeded fault schedule on a cluster of cores: messages are delivered, dropped, duplicated and
+/// delayed (reordered); links are cut asymmetrically and healed; nodes crash and restart with only their
+/// durable state; the leader gets proposals. After every step the safety invariants are checked. Then the
+/// faults stop and the cluster must elect a leader and commit everything proposed to a live leader within a
+/// bounded number of ticks. Everything depends only on the seed.
+/// </summary>
+public sealed class Simulator
+{
+    private const int FaultSteps = 600;
+    private const int LivenessTicks = 3000;
+
+    private readonly Random _random;
+    private readonly List<SimNode> _nodes;
+    private readonly List<(string From, string To, object Message, int DeliverAt)> _wire = [];
+    private readonly HashSet<(string, string)> _cut = [];
+    private readonly SafetyChecker _checker = new();
+    private int _now;
+    private byte _nextValue;
+
+    public Simulator(int seed) : this(seed, CoreFaults.None)
+    {
+    }
+
+    /// <summary>A schedule run on cores with deliberate rule breaks (to prove the checks can fail).</summary>
+    internal Simulator(int seed, CoreFaults faults)
+    {
+        Seed = seed;
+        _random = new Random(seed);
+        var size = new[] { 3, 5, 7 }[_random.Next(3)];
+        var peers = Enumerable.Range(1, size).Select(i => new PeerInfo($"n{i}", $"tcp://127.0.0.1:{8040 + i}")).ToArray();
+        var configuration = ClusterConfiguration.Final(peers);
+        _nodes = peers.Select((p, i) => new SimNode(p.Id, configuration, seed * 31 + i, faults)).ToList();
+    }
+
+    public int Seed { get; }
+
+    public int Size => _nodes.Count;
+
+    /// <summary>Runs the schedule; returns null when every invariant held, or what broke.</summary>
+    public string? Run()
+    {
+        try
+        {
+            for (var step = 0; step < FaultSteps; step++)
+            {
+                Fault();
+                Tick();
+                if (_checker.Check(_nodes, _now) is { } violation)
+                    return $"step {step}: {violation}";
+            }
+            // Faults stop: heal, restart, and demand progress.
+            _cut.Clear();
+            foreach (var node in _nodes.Where(n => !n.IsUp))
+                node.Restart();
+            long target = -1;
+            SimNode? proposer = null;
+            ulong proposedIn = 0;
+            for (var t = 0; t < LivenessTicks; t++)
+            {
+                Tick();
+                if (_checker.Check(_nodes, _now) is { } violation)
+                    return $"liveness tick {t}: {violation}";
+                if (proposer is not null && (proposer.Core!.Role != RaftRole.Leader || proposer.Core.Term != proposedIn))
+                    proposer = null; // that leader lost its term: its proposal may be gone, ask the next one
+                if (proposer is null)
+                {
+                    var leader = _nodes.Where(n => n.Core!.Role == RaftRole.Leader).MaxBy(n => n.Core!.Term);
+                    if (leader is null)
+                        continue;
+                    // One proposal in the leader's own term commits everything before it (no stuck tail).
+                    proposer = leader;
+                    proposedIn = leader.Core!.Term;
+                    target = leader.Core.Propose(NextEntry(proposedIn));
+                    Flush(leader);
+                }
+                if (_nodes.All(n => n.Core!.CommitIndex >= target))
+                    return null;
+            }
+            return $"no progress within {LivenessTicks} ticks after the faults stopped; roles: {Roles()}";
+        }
+        catch (RaftFatalException e)
+        {
+            return $"a node stopped with a fatal error: {e.Message}";
+        }
+    }
+
+    private string Roles() => string.Join(", ", _nodes.Select(n => $"{n.Id}={n.Core?.Role.ToString() ?? "down"}@{n.Core?.Term} commit {n.Core?.CommitIndex} last {n.Log.LastIndex}"));
+
+    private LogEntry NextEntry(ulong term) => LogEntry.Create(RequestId.Zero, LogEntryType.State, term, [_nextValue++]);
+
+    private void Fault()
+    {
+        var roll = _random.Next(100);
+        var node = _nodes[_random.Next(_nodes.Count)];
+        var other = _nodes[_random.Next(_nodes.Count)];
+        switch (roll)
+        {
+            case < 3 when node.IsUp && _nodes.Count(n => !n.IsUp) < _nodes.Count / 2:
+                node.Crash();
+                break;
+            case < 8 when !node.IsUp:
+                node.Restart();
+                break;
+            case < 11 when node != other:
+                _cut.Add((node.Id, other.Id)); // one direction: asymmetric partitions too
+                break;
+            case < 16:
+                _cut.Remove((node.Id, other.Id));
+                break;
+            case < 18:
+                _cut.Clear();
+                break;
+            case < 40:
+                var leader = _nodes.FirstOrDefault(n => n.Core?.Role == RaftRole.Leader);
+                if (leader is not null)
+                {
+                    leader.Core!.Propose(NextEntry(leader.Core.Term));
+                    Flush(leader);
+                }
+                break;
+        }
+    }
+
+    private void Tick()
+    {
+        _now++;
+        foreach (var node in _nodes.Where(n => n.IsUp))
+        {
+            node.Core!.Tick();
+            Flush(node);
+        }
+        Deliver();
+    }
+
+    private void Deliver()
+    {
+        for (var rounds = 0; rounds < 50; rounds++)
+        {
+            var due = _wire.Where(m => m.DeliverAt <= _now).ToList();
+            if (due.Count == 0)
+                return;
+            _wire.RemoveAll(m => m.DeliverAt <= _now);
+            foreach (var (from, to, message, _) in due)
+            {
+                var target = _nodes.First(n => n.Id == to);
+                if (!target.IsUp || _cut.Contains((from, to)))
+                    continue;
+                target.Core!.Step(new PeerMessage(from, message));
+                Flush(target);
+            }
+        }
+    }
+
+    /// <summary>Carries out the node's Readies in the contract's order; the network may drop, duplicate or delay.</summary>
+    private void Flush(SimNode node)
+    {
+        while (node.Core!.HasReady)
+        {
+            var ready = node.Core.GetReady();
+            foreach (var m in ready.MessagesNow)
+                Post(node.Id, m);
+            if (ready.HardState is { } hard)
+                node.Durable = hard;
+            if (ready.LogWrite is { } write)
+                node.Log.Write(write.TruncateAfter, write.Entries);
+            foreach (var m in ready.MessagesAfterPersist)
+                Post(node.Id, m);
+            node.Core.Advance(ready);
+        }
+    }
+
+    private void Post(string from, PeerMessage message)
+    {
+        var roll = _random.Next(100);
+        if (roll < 5)
+            return; // dropped
+        var delay = roll < 15 ? _random.Next(1, 20) : 0; // delayed: arrives after later messages
+        _wire.Add((from, message.Peer, message.Message, _now + delay));
+        if (roll is >= 15 and < 18)
+            _wire.Add((from, message.Peer, message.Message, _now + _random.Next(0, 30))); // duplicated
+    }
+}
