@@ -4,11 +4,15 @@
 //   TestFast  unit tests only (every tests/*.Tests project except the slow process-level ones)
 //   Test      every test project; prints "N passed, M failed[, K skipped]" and writes it to artifacts/test-summary.txt
 //   Bench     benchmarks (tests/RaftRunner.Benchmarks), printed as a table
+//   Simulate  2,000 seeded fault schedules of the Raft core in the deterministic simulator (part of Test)
+//   Soak      as many schedules as --seeds=N asks (from --first-seed=S)
 using System.Xml.Linq;
 
 var target = Argument("target", "Test");
 var configuration = Argument("configuration", "Release");
 var benchArgs = Argument("bench-args", "");
+var soakSeeds = Argument("seeds", 20000);
+var firstSeed = Argument("first-seed", 1);
 
 var solution = File("./RaftRunner.Actors.sln");
 var artifacts = Directory("./artifacts");
@@ -97,7 +101,21 @@ Task("InstallZmqRaft").Does(() =>
         throw new Exception("installing zmq-raft for the interop tests failed (see the message above)");
 });
 
-Task("Test").IsDependentOn("Build").IsDependentOn("InstallZmqRaft").Does(() => RunTests(fastOnly: false));
+void Simulate(int schedules, int first)
+{
+    var exit = StartProcess("dotnet", new ProcessSettings
+    {
+        Arguments = $"tests/RaftRunner.Raft.Simulation/bin/{configuration}/net10.0/RaftRunner.Raft.Simulation.dll --schedules {schedules} --first-seed {first}",
+    });
+    if (exit != 0)
+        throw new Exception("the simulator found violations (each printed above with the command that replays it)");
+}
+
+Task("Simulate").IsDependentOn("Build").Does(() => Simulate(2000, 1));
+
+Task("Soak").IsDependentOn("Build").Does(() => Simulate(soakSeeds, firstSeed));
+
+Task("Test").IsDependentOn("Build").IsDependentOn("InstallZmqRaft").IsDependentOn("Simulate").Does(() => RunTests(fastOnly: false));
 
 Task("Bench").IsDependentOn("Build").Does(() =>
 {

@@ -100,30 +100,42 @@ public sealed class Simulator
         var roll = _random.Next(100);
         var node = _nodes[_random.Next(_nodes.Count)];
         var other = _nodes[_random.Next(_nodes.Count)];
+        var leader = _nodes.Where(n => n.Core?.Role == RaftRole.Leader).MaxBy(n => n.Core!.Term);
+        var down = _nodes.Count(n => !n.IsUp);
         switch (roll)
         {
-            case < 3 when node.IsUp && _nodes.Count(n => !n.IsUp) < _nodes.Count / 2:
+            case < 3 when node.IsUp && down < _nodes.Count / 2:
                 node.Crash();
                 break;
-            case < 8 when !node.IsUp:
+            case < 5 when leader is not null && down < _nodes.Count / 2:
+                leader.Crash(); // leaders die mid-replication: the Figure 8 situations
+                break;
+            case < 8 when node.IsUp:
+                node.Crash();
+                node.Restart(); // a quick bounce: volatile state gone, durable state (votes!) must hold
+                break;
+            case < 13 when !node.IsUp:
                 node.Restart();
                 break;
-            case < 11 when node != other:
+            case < 16 when node != other:
                 _cut.Add((node.Id, other.Id)); // one direction: asymmetric partitions too
                 break;
-            case < 16:
+            case < 19 when leader is not null:
+                foreach (var n in _nodes.Where(n => n != leader))
+                {
+                    if (_random.Next(2) == 0)
+                        _cut.Add((leader.Id, n.Id)); // the leader reaches only some followers
+                }
+                break;
+            case < 24:
                 _cut.Remove((node.Id, other.Id));
                 break;
-            case < 18:
+            case < 26:
                 _cut.Clear();
                 break;
-            case < 40:
-                var leader = _nodes.FirstOrDefault(n => n.Core?.Role == RaftRole.Leader);
-                if (leader is not null)
-                {
-                    leader.Core!.Propose(NextEntry(leader.Core.Term));
-                    Flush(leader);
-                }
+            case < 45 when leader is not null:
+                leader.Core!.Propose(NextEntry(leader.Core.Term));
+                Flush(leader);
                 break;
         }
     }
