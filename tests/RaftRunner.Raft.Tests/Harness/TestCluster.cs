@@ -25,6 +25,18 @@ internal sealed class TestCluster
         }
     }
 
+    /// <summary>A cluster whose nodes start from given durable states (term, vote, log, commit index).</summary>
+    public TestCluster(IReadOnlyDictionary<string, (HardState Hard, LogEntry[] Log, long Commit)> start, int seed = 1)
+    {
+        var peers = start.Keys.Select((id, i) => new PeerInfo(id, $"tcp://127.0.0.1:{8040 + i * 10}")).ToArray();
+        Configuration = ClusterConfiguration.Final(peers);
+        foreach (var (id, (hard, log, commit)) in start)
+            Nodes[id] = new TestNode(new RaftCoreOptions { NodeId = id }, Configuration, seed * 100 + Nodes.Count, hard, log, commit);
+    }
+
+    /// <summary>Messages matching this are dropped on the wire (a finer knife than <see cref="Cut"/>).</summary>
+    public Func<string, string, object, bool>? Drop { get; set; }
+
     public ClusterConfiguration Configuration { get; }
 
     public Dictionary<string, TestNode> Nodes { get; } = new(StringComparer.Ordinal);
@@ -78,7 +90,7 @@ internal sealed class TestCluster
     {
         for (var i = 0; i < maxMessages && _wire.TryDequeue(out var m); i++)
         {
-            if (_cut.Contains((m.From, m.To)))
+            if (_cut.Contains((m.From, m.To)) || Drop?.Invoke(m.From, m.To, m.Message) == true)
                 continue;
             var node = Nodes[m.To];
             node.Core.Step(new PeerMessage(m.From, m.Message));
@@ -114,9 +126,16 @@ internal sealed class TestCluster
 internal sealed class TestNode
 {
     public TestNode(RaftCoreOptions options, ClusterConfiguration configuration, int seed)
+        : this(options, configuration, seed, default, [], 0)
+    {
+    }
+
+    public TestNode(RaftCoreOptions options, ClusterConfiguration configuration, int seed, HardState hard, LogEntry[] log, long commit)
     {
         Log = new InMemoryRaftLog();
-        Core = new RaftCore(options, Durable, configuration, Log, commitIndex: 0, seed);
+        Log.Write(0, log);
+        Durable = hard;
+        Core = new RaftCore(options, hard, configuration, Log, commit, seed);
     }
 
     public string Id => Core.Id;
