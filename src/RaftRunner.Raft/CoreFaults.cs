@@ -17,4 +17,7 @@ internal enum CoreFaults
 
     /// <summary>Persist the term but not the vote, so a restarted node forgets whom it voted for.</summary>
     SkipPersistingVotedFor = 4,
+
+    /// <summary>Forget which request ids are already in the log, so a retried update is appended again.</summary>
+    IgnoreRequestIdCache = 8,
 }

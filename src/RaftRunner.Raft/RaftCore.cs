@@ -22,6 +22,8 @@ public sealed partial class RaftCore
     private bool _hardStateDirty;
     private List<PeerMessage> _messagesNow = [];
     private List<PeerMessage> _messagesAfterPersist = [];
+    private List<ClientReply> _replies = [];
+    private long _handedOutForApply;
 
     /// <param name="persisted">The durable term and vote (raft.pers).</param>
     /// <param name="configuration">The current configuration (raft.pers peers).</param>
@@ -38,6 +40,8 @@ public sealed partial class RaftCore
         _random = new Random(seed);
         _log = new RaftLog(log);
         _config = configuration;
+        LastApplied = commitIndex;
+        _handedOutForApply = commitIndex;
         Term = persisted.Term;
         VotedFor = persisted.VotedFor;
         CommitIndex = commitIndex;
@@ -70,6 +74,9 @@ public sealed partial class RaftCore
 
     public long CommitIndex { get; private set; }
 
+    /// <summary>The last index the host reports applied to the state machine.</summary>
+    public long LastApplied { get; private set; }
+
     public long LastIndex => _log.LastIndex;
 
     public ulong LastTerm => _log.LastTerm;
@@ -77,7 +84,8 @@ public sealed partial class RaftCore
     public ClusterConfiguration Configuration => _config;
 
     /// <summary>True when <see cref="GetReady"/> has something to hand out.</summary>
-    public bool HasReady => _hardStateDirty || _messagesNow.Count > 0 || _messagesAfterPersist.Count > 0 || _log.TakeWriteWouldHaveWork;
+    public bool HasReady => _hardStateDirty || _messagesNow.Count > 0 || _messagesAfterPersist.Count > 0 || _replies.Count > 0
+        || _log.TakeWriteWouldHaveWork || CommitIndex > _handedOutForApply;
 
     public Ready GetReady()
     {
@@ -86,12 +94,15 @@ public sealed partial class RaftCore
             _log.TakeWrite(),
             _messagesNow,
             _messagesAfterPersist,
+            _replies,
+            TakeCommittedEntries(),
             Role,
             LeaderId,
             CommitIndex);
         _hardStateDirty = false;
         _messagesNow = [];
         _messagesAfterPersist = [];
+        _replies = [];
         return ready;
     }
 
@@ -101,6 +112,29 @@ public sealed partial class RaftCore
         ArgumentNullException.ThrowIfNull(ready);
         if (ready.LogWrite is not null)
             _log.WriteDone();
+    }
+
+    /// <summary>The host applied entries up to <paramref name="index"/> (in order); waiting RequestUpdates are answered.</summary>
+    public void Applied(long index)
+    {
+        if (index > _handedOutForApply)
+            throw new InvalidOperationException($"index {index} was never handed out for applying (handed out up to {_handedOutForApply})");
+        if (index <= LastApplied)
+            return;
+        LastApplied = index;
+        AnswerAppliedWaiters();
+    }
+
+    /// <summary>Committed entries not yet handed out, durable ones only (a node applies only what it has written).</summary>
+    private IReadOnlyList<Protocol.LogEntry> TakeCommittedEntries()
+    {
+        if (CommitIndex <= _handedOutForApply)
+            return [];
+        var entries = new List<Protocol.LogEntry>();
+        for (var i = _handedOutForApply + 1; i <= CommitIndex; i++)
+            entries.Add(_log.EntryAt(i));
+        _handedOutForApply = CommitIndex;
+        return entries;
     }
 
     /// <summary>One tick of time: election timer, RPC resends, heartbeats.</summary>
@@ -184,7 +218,10 @@ public sealed partial class RaftCore
     private void UpdateState(RaftRole role, ulong term, string? votedFor)
     {
         if (Role is RaftRole.Candidate or RaftRole.Leader)
+        {
             CancelPendingRpcs();
+            ClearClientRequests();
+        }
         if (role == RaftRole.Follower && !_config.IsMember(Id))
             role = RaftRole.Client;
         Role = role;

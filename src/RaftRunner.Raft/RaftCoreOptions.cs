@@ -31,6 +31,15 @@ public sealed record RaftCoreOptions
     /// <summary>RAFT.md points 2–3 (spec §1.4). On by default, as in zmq-raft.</summary>
     public bool PreventSpiralElections { get; init; } = true;
 
+    /// <summary>Largest RequestUpdate data (zmq-raft maxLogEntryDataSize, 10 MiB); larger requests are dropped.</summary>
+    public int MaxLogEntryDataSize { get; init; } = 10 * 1024 * 1024;
+
+    /// <summary>How long a request id stays fresh (zmq-raft requestIdTtl, 8 h); null accepts every id.</summary>
+    public TimeSpan? RequestIdTtl { get; init; } = TimeSpan.FromHours(8);
+
+    /// <summary>Clock skew allowed in either direction when judging freshness (requestIdTtlAcceptMargin, 15 min).</summary>
+    public TimeSpan RequestIdTtlAcceptMargin { get; init; } = TimeSpan.FromMinutes(15);
+
     /// <summary>Deliberate rule breaks for the simulator's self-test; always None in real use.</summary>
     internal CoreFaults Faults { get; init; }
 

@@ -56,6 +56,28 @@ public sealed class SafetyChecker
         return CheckLogMatching(nodes);
     }
 
+    /// <summary>No confirmed update is lost: once committed entries reach its index, the entry there carries its request id.</summary>
+    public string? CheckAcknowledged(IReadOnlyDictionary<RequestId, long> acknowledged)
+    {
+        foreach (var (id, index) in acknowledged)
+        {
+            if (index > _committed.Count)
+                continue;
+            if (LogEntryId(_committed[(int)index - 1]) != id)
+                return $"update {id} was confirmed at {index} but the committed entry there is another";
+        }
+        var seen = new HashSet<RequestId>();
+        foreach (var raw in _committed)
+        {
+            var id = LogEntryId(raw);
+            if (id != RequestId.Zero && raw[12] == (byte)LogEntryType.State && !seen.Add(id))
+                return $"request {id} is committed twice";
+        }
+        return null;
+    }
+
+    private static RequestId LogEntryId(byte[] raw) => RequestId.FromBytes(raw.AsSpan(0, RequestId.Length));
+
     private static string? CheckLogMatching(IReadOnlyList<SimNode> nodes)
     {
         for (var a = 0; a < nodes.Count; a++)

@@ -38,11 +38,15 @@ public sealed class SimNode
     /// <summary>Bumped at every restart, so the commit index may start over without counting as going back.</summary>
     public int Incarnation => _incarnation;
 
+    /// <summary>Request ids applied by this incarnation's state machine (it is rebuilt from the log after a restart).</summary>
+    public HashSet<RequestId> AppliedIds { get; } = [];
+
     public void Crash() => Core = null;
 
     public void Restart()
     {
         _incarnation++;
+        AppliedIds.Clear();
         Core = new RaftCore(_options, Durable, _configuration, Log, commitIndex: 0, Seed * 7919 + _incarnation);
     }
 

@@ -21,7 +21,11 @@ public sealed class Simulator
     private readonly List<(string From, string To, object Message, int DeliverAt)> _wire = [];
     private readonly HashSet<(string, string)> _cut = [];
     private readonly SafetyChecker _checker = new();
+    private readonly List<(RequestId Id, byte[] Data)> _unacknowledged = [];
+    private readonly Dictionary<RequestId, long> _acknowledged = [];
+    private static readonly DateTimeOffset Epoch = DateTimeOffset.FromUnixTimeSeconds(1_800_000_000);
     private int _now;
+    private string? _clientViolation;
     private byte _nextValue;
 
     public Simulator(int seed) : this(seed, CoreFaults.None)
@@ -52,7 +56,7 @@ public sealed class Simulator
             {
                 Fault();
                 Tick();
-                if (_checker.Check(_nodes, _now) is { } violation)
+                if ((_clientViolation ?? _checker.Check(_nodes, _now) ?? _checker.CheckAcknowledged(_acknowledged)) is { } violation)
                     return $"step {step}: {violation}";
             }
             // Faults stop: heal, restart, and demand progress.
@@ -65,7 +69,7 @@ public sealed class Simulator
             for (var t = 0; t < LivenessTicks; t++)
             {
                 Tick();
-                if (_checker.Check(_nodes, _now) is { } violation)
+                if ((_clientViolation ?? _checker.Check(_nodes, _now) ?? _checker.CheckAcknowledged(_acknowledged)) is { } violation)
                     return $"liveness tick {t}: {violation}";
                 if (proposer is not null && (proposer.Core!.Role != RaftRole.Leader || proposer.Core.Term != proposedIn))
                     proposer = null; // that leader lost its term: its proposal may be gone, ask the next one
@@ -92,6 +96,13 @@ public sealed class Simulator
     }
 
     private string Roles() => string.Join(", ", _nodes.Select(n => $"{n.Id}={n.Core?.Role.ToString() ?? "down"}@{n.Core?.Term} commit {n.Core?.CommitIndex} last {n.Log.LastIndex}"));
+
+    private (RequestId Id, byte[] Data) NewRequest()
+    {
+        var request = (RequestId.New(Epoch.AddMilliseconds(_now * 10)), new[] { _nextValue++ });
+        _unacknowledged.Add(request);
+        return request;
+    }
 
     private LogEntry NextEntry(ulong term) => LogEntry.Create(RequestId.Zero, LogEntryType.State, term, [_nextValue++]);
 
@@ -133,9 +144,17 @@ public sealed class Simulator
             case < 26:
                 _cut.Clear();
                 break;
-            case < 45 when leader is not null:
+            case < 35 when leader is not null:
                 leader.Core!.Propose(NextEntry(leader.Core.Term));
                 Flush(leader);
+                break;
+            case < 50 when node.IsUp:
+                // A client sends a new update, or retries one that was never confirmed, to whichever node it knows.
+                var request = _unacknowledged.Count > 0 && _random.Next(2) == 0
+                    ? _unacknowledged[_random.Next(_unacknowledged.Count)]
+                    : NewRequest();
+                node.Core!.RequestUpdate(request.Id, request.Id, request.Data, Epoch.AddMilliseconds(_now * 10));
+                Flush(node);
                 break;
         }
     }
@@ -184,6 +203,23 @@ public sealed class Simulator
                 node.Log.Write(write.TruncateAfter, write.Entries);
             foreach (var m in ready.MessagesAfterPersist)
                 Post(node.Id, m);
+            foreach (var entry in ready.CommittedEntries)
+            {
+                if (entry.Type == LogEntryType.State && entry.RequestId != RequestId.Zero && !node.AppliedIds.Add(entry.RequestId))
+                    _clientViolation ??= $"{node.Id} applied request {entry.RequestId} twice";
+            }
+            if (ready.CommittedEntries.Count > 0)
+                node.Core.Applied(node.Core.LastApplied + ready.CommittedEntries.Count);
+            foreach (var reply in ready.Replies)
+            {
+                if (reply.Response is Protocol.Messages.RequestUpdateResponse { Outcome: Protocol.Messages.RequestUpdateOutcome.Committed } done)
+                {
+                    if (_acknowledged.TryGetValue(done.RequestId, out var before) && before != (long)done.Index)
+                        _clientViolation ??= $"request {done.RequestId} confirmed at {before} and later at {done.Index}";
+                    _acknowledged[done.RequestId] = (long)done.Index;
+                    _unacknowledged.RemoveAll(r => r.Id == done.RequestId);
+                }
+            }
             node.Core.Advance(ready);
         }
     }

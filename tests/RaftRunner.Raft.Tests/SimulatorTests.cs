@@ -23,6 +23,7 @@ public sealed class SimulatorTests
     [InlineData(CoreFaults.GrantTwoVotesPerTerm, "two leaders")]
     [InlineData(CoreFaults.SkipPersistingVotedFor, "two leaders")]
     [InlineData(CoreFaults.CommitPreviousTermByCounting, "committed entry")]
+    [InlineData(CoreFaults.IgnoreRequestIdCache, "twice")]
     internal void A_broken_core_is_caught_within_the_CI_seeds(CoreFaults fault, string expected)
     {
         for (var seed = 1; seed <= 2000; seed++)

@@ -20,4 +20,7 @@ public interface IRaftLogReader
 
     /// <summary>Entries from..to inclusive (both within SnapshotIndex + 1..LastIndex).</summary>
     IReadOnlyList<LogEntry> Entries(long from, long to);
+
+    /// <summary>The index of the entry written with <paramref name="id"/>, from the request-id cache (RAFT.md "Update idempotency").</summary>
+    bool TryGetRequestIndex(RequestId id, out long index);
 }

@@ -6,6 +6,7 @@ namespace RaftRunner.Raft.Log;
 public sealed class InMemoryRaftLog : IRaftLogReader
 {
     private readonly List<LogEntry> _entries = [];
+    private readonly Dictionary<RequestId, long> _requestIds = [];
 
     public long SnapshotIndex { get; private set; }
 
@@ -29,12 +30,21 @@ public sealed class InMemoryRaftLog : IRaftLogReader
         return _entries.GetRange((int)(from - SnapshotIndex - 1), (int)(to - from + 1));
     }
 
+    public bool TryGetRequestIndex(RequestId id, out long index) => _requestIds.TryGetValue(id, out index);
+
     /// <summary>Carries out a Ready's log write: drop everything after <paramref name="truncateAfter"/>, then append.</summary>
     public void Write(long truncateAfter, IReadOnlyList<LogEntry> entries)
     {
         if (truncateAfter < SnapshotIndex || truncateAfter > LastIndex)
             throw new ArgumentOutOfRangeException(nameof(truncateAfter), truncateAfter, $"outside {SnapshotIndex}..{LastIndex}");
+        for (var i = truncateAfter + 1; i <= LastIndex; i++)
+            _requestIds.Remove(_entries[(int)(i - SnapshotIndex - 1)].RequestId);
         _entries.RemoveRange((int)(truncateAfter - SnapshotIndex), (int)(LastIndex - truncateAfter));
-        _entries.AddRange(entries);
+        foreach (var entry in entries)
+        {
+            _entries.Add(entry);
+            if (entry.Type != LogEntryType.Checkpoint && entry.RequestId != RequestId.Zero)
+                _requestIds[entry.RequestId] = LastIndex;
+        }
     }
 }

@@ -29,6 +29,21 @@ internal sealed class RaftLog(IRaftLogReader durable)
         return durable.TermAt(index);
     }
 
+    /// <summary>The index of the entry with <paramref name="id"/>: the unwritten tail first, then the durable cache.</summary>
+    public bool TryGetRequestIndex(RequestId id, out long index)
+    {
+        for (var i = _tail.Count - 1; i >= 0; i--)
+        {
+            if (_tail[i].RequestId == id && _tail[i].Type != LogEntryType.Checkpoint)
+            {
+                index = _tailStart + i;
+                return true;
+            }
+        }
+        // A durable hit beyond a pending truncation is gone.
+        return durable.TryGetRequestIndex(id, out index) && index < _tailStart;
+    }
+
     public LogEntry EntryAt(long index) =>
         index >= _tailStart ? _tail[(int)(index - _tailStart)] : durable.Entries(index, index)[0];
 

@@ -44,6 +44,9 @@ internal sealed class TestCluster
     /// <summary>Every message that went over the wire, in order (for assertions).</summary>
     public List<(string From, string To, object Message)> Sent { get; } = [];
 
+    /// <summary>Every client answer any node gave, in order.</summary>
+    public List<(string Node, ClientReply Reply)> Replies { get; } = [];
+
     public IEnumerable<TestNode> Leaders => Nodes.Values.Where(n => n.Core.Role == RaftRole.Leader);
 
     public void Cut(string a, string b)
@@ -112,6 +115,12 @@ internal sealed class TestCluster
                 node.Log.Write(write.TruncateAfter, write.Entries);
             foreach (var m in ready.MessagesAfterPersist)
                 Post(node.Id, m);
+            Replies.AddRange(ready.Replies.Select(r => (node.Id, r)));
+            if (ready.CommittedEntries.Count > 0)
+            {
+                node.Applied.AddRange(ready.CommittedEntries);
+                node.Core.Applied(node.Core.LastApplied + ready.CommittedEntries.Count);
+            }
             node.Core.Advance(ready);
         }
     }
@@ -143,6 +152,9 @@ internal sealed class TestNode
     public RaftCore Core { get; }
 
     public InMemoryRaftLog Log { get; }
+
+    /// <summary>Entries handed to the state machine, in order.</summary>
+    public List<LogEntry> Applied { get; } = [];
 
     /// <summary>The hard state as persisted (what survives a crash).</summary>
     public HardState Durable { get; set; }
