@@ -84,10 +84,17 @@ public sealed class Simulator
                     target = leader.Core.Propose(NextEntry(proposedIn));
                     Flush(leader);
                 }
-                if (_nodes.All(n => n.Core!.CommitIndex >= target))
+                if (t % 10 == 0)
+                {
+                    // Clients retry every update they never saw confirmed; all of them must commit.
+                    foreach (var (id, data) in _unacknowledged.ToArray())
+                        proposer.Core!.RequestUpdate(id, id, data, Epoch.AddMilliseconds(_now * 10));
+                    Flush(proposer);
+                }
+                if (_nodes.All(n => n.Core!.CommitIndex >= target) && _unacknowledged.Count == 0)
                     return null;
             }
-            return $"no progress within {LivenessTicks} ticks after the faults stopped; roles: {Roles()}";
+            return $"no progress within {LivenessTicks} ticks after the faults stopped ({_unacknowledged.Count} updates never confirmed); roles: {Roles()}";
         }
         catch (RaftFatalException e)
         {
