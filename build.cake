@@ -103,9 +103,12 @@ Task("InstallZmqRaft").Does(() =>
 
 void Simulate(int schedules, int first)
 {
+    var simulator = $"tests/RaftRunner.Raft.Simulation/bin/{configuration}/net10.0/RaftRunner.Raft.Simulation.dll";
+    if (!FileExists(simulator))
+        throw new Exception($"{simulator} was not built (is the project in RaftRunner.Actors.sln?)");
     var exit = StartProcess("dotnet", new ProcessSettings
     {
-        Arguments = $"tests/RaftRunner.Raft.Simulation/bin/{configuration}/net10.0/RaftRunner.Raft.Simulation.dll --schedules {schedules} --first-seed {first}",
+        Arguments = $"{simulator} --schedules {schedules} --first-seed {first}",
     });
     if (exit != 0)
         throw new Exception("the simulator found violations (each printed above with the command that replays it)");
