@@ -125,7 +125,7 @@ public sealed class Simulator
             case < 3 when node.IsUp && down < _nodes.Count / 2:
                 node.Crash();
                 break;
-            case < 5 when leader is not null && down < _nodes.Count / 2:
+            case < 6 when leader is not null && down < _nodes.Count / 2:
                 leader.Crash(); // leaders die mid-replication: the Figure 8 situations
                 break;
             case < 8 when node.IsUp:
