@@ -27,7 +27,7 @@ var clock = Stopwatch.StartNew();
 var violations = 0;
 foreach (var seed in seeds)
 {
-    var simulator = new Simulator(seed, faults);
+    var simulator = new Simulator(seed, faults) { Trace = only is not null && Environment.GetEnvironmentVariable("RAFTRUNNER_SIM_TRACE") == "1" ? Console.Out : null };
     if (simulator.Run() is { } violation)
     {
         violations++;

@@ -13,6 +13,7 @@ public sealed class SafetyChecker
 {
     private readonly Dictionary<ulong, string> _leaderOfTerm = [];
     private readonly List<byte[]> _committed = [];
+    private readonly List<ulong> _committedBy = []; // the term of the node that first showed the entry committed
     private readonly Dictionary<string, (int Incarnation, long Commit)> _commitSeen = [];
 
     public string? Check(IReadOnlyList<SimNode> nodes, int now)
@@ -27,10 +28,15 @@ public sealed class SafetyChecker
                 if (!_leaderOfTerm.ContainsKey(core.Term))
                 {
                     _leaderOfTerm[core.Term] = node.Id;
+                    // Leader completeness: an entry committed in term T is in the log of every leader of a term
+                    // after T. (A late leader of an older term — elected by a delayed vote — need not have it, and
+                    // cannot commit anything over the newer term.)
                     for (var i = 0; i < _committed.Count; i++)
                     {
+                        if (_committedBy[i] >= core.Term)
+                            continue;
                         if (node.Log.LastIndex <= i || !node.Log.Entries(i + 1, i + 1)[0].Raw.Span.SequenceEqual(_committed[i]))
-                            return $"leader {node.Id} of term {core.Term} lacks committed entry {i + 1}";
+                            return $"leader {node.Id} of term {core.Term} lacks entry {i + 1}, committed in term {_committedBy[i]}";
                     }
                 }
             }
@@ -50,6 +56,7 @@ public sealed class SafetyChecker
                 else
                 {
                     _committed.Add(raw);
+                    _committedBy.Add(core.Term);
                 }
             }
         }

@@ -6,8 +6,8 @@ namespace RaftRunner.Raft.Simulation;
 
 /// <summary>
 /// Runs one seeded fault schedule on a cluster of cores: messages are delivered, dropped, duplicated and
-/// delayed (reordered); links are cut asymmetrically and healed; nodes crash and restart with only their
-/// durable state; the leader gets proposals. After every step the safety invariants are checked. Then the
+/// delayed (reordered); links are cut asymmetrically and healed; nodes pause (messages wait for them), crash
+/// and restart with only their durable state; the leader gets proposals and clients send and retry updates. After every step the safety invariants are checked. Then the
 /// faults stop and the cluster must elect a leader and commit everything proposed to a live leader within a
 /// bounded number of ticks. Everything depends only on the seed.
 /// </summary>
@@ -18,8 +18,9 @@ public sealed class Simulator
 
     private readonly Random _random;
     private readonly List<SimNode> _nodes;
-    private readonly List<(string From, string To, object Message, int DeliverAt)> _wire = [];
+    private readonly List<(string From, string To, object Message, int DeliverAt, int ToIncarnation)> _wire = [];
     private readonly HashSet<(string, string)> _cut = [];
+    private readonly HashSet<string> _paused = []; // a paused node neither ticks nor reads: its messages wait
     private readonly SafetyChecker _checker = new();
     private readonly List<(RequestId Id, byte[] Data)> _unacknowledged = [];
     private readonly Dictionary<RequestId, long> _acknowledged = [];
@@ -45,6 +46,9 @@ public sealed class Simulator
 
     public int Seed { get; }
 
+    /// <summary>When set, every step's faults and every node's state are written here (for replaying a failure).</summary>
+    public TextWriter? Trace { get; init; }
+
     public int Size => _nodes.Count;
 
     /// <summary>Runs the schedule; returns null when every invariant held, or what broke.</summary>
@@ -56,11 +60,13 @@ public sealed class Simulator
             {
                 Fault();
                 Tick();
+                Trace?.WriteLine($"step {step}: {Roles()} cut [{string.Join(" ", _cut.Select(c => $"{c.Item1}>{c.Item2}"))}] paused [{string.Join(" ", _paused)}]");
                 if ((_clientViolation ?? _checker.Check(_nodes, _now) ?? _checker.CheckAcknowledged(_acknowledged)) is { } violation)
                     return $"step {step}: {violation}";
             }
             // Faults stop: heal, restart, and demand progress.
             _cut.Clear();
+            _paused.Clear();
             foreach (var node in _nodes.Where(n => !n.IsUp))
                 node.Restart();
             long target = -1;
@@ -69,6 +75,7 @@ public sealed class Simulator
             for (var t = 0; t < LivenessTicks; t++)
             {
                 Tick();
+                Trace?.WriteLine($"liveness {t}: {Roles()} | {string.Join(" ", _nodes.Select(n => $"{n.Id}:v={n.Durable.VotedFor ?? "-"}@{n.Durable.Term} last={string.Join(",", n.Entries().TakeLast(2).Select(e => $"{e.Term}/{(e.Data.Length > 0 ? e.Data.Span[0] : -1)}"))}"))}");
                 if ((_clientViolation ?? _checker.Check(_nodes, _now) ?? _checker.CheckAcknowledged(_acknowledged)) is { } violation)
                     return $"liveness tick {t}: {violation}";
                 if (proposer is not null && (proposer.Core!.Role != RaftRole.Leader || proposer.Core.Term != proposedIn))
@@ -151,6 +158,12 @@ public sealed class Simulator
             case < 26:
                 _cut.Clear();
                 break;
+            case < 28 when node.IsUp:
+                _paused.Add(node.Id); // a long GC pause or a stopped VM: time passes, the node notices nothing
+                break;
+            case < 31:
+                _paused.Remove(node.Id);
+                break;
             case < 35 when leader is not null:
                 leader.Core!.Propose(NextEntry(leader.Core.Term));
                 Flush(leader);
@@ -169,7 +182,7 @@ public sealed class Simulator
     private void Tick()
     {
         _now++;
-        foreach (var node in _nodes.Where(n => n.IsUp))
+        foreach (var node in _nodes.Where(n => n.IsUp && !_paused.Contains(n.Id)))
         {
             node.Core!.Tick();
             Flush(node);
@@ -181,14 +194,18 @@ public sealed class Simulator
     {
         for (var rounds = 0; rounds < 50; rounds++)
         {
-            var due = _wire.Where(m => m.DeliverAt <= _now).ToList();
+            var due = _wire.Where(m => m.DeliverAt <= _now && !_paused.Contains(m.To)).ToList();
             if (due.Count == 0)
                 return;
-            _wire.RemoveAll(m => m.DeliverAt <= _now);
-            foreach (var (from, to, message, _) in due)
+            _wire.RemoveAll(m => m.DeliverAt <= _now && !_paused.Contains(m.To));
+            foreach (var (from, to, message, _, incarnation) in due)
             {
                 var target = _nodes.First(n => n.Id == to);
                 if (!target.IsUp || _cut.Contains((from, to)))
+                    continue;
+                // ZeroMQ routes an answer to the asker's DEALER; a restarted process has a new one, so answers
+                // meant for its previous incarnation never reach it (requests, queued by the sender's DEALER, do).
+                if (incarnation != target.Incarnation && message is Protocol.Messages.RequestVoteResponse or Protocol.Messages.AppendEntriesResponse)
                     continue;
                 target.Core!.Step(new PeerMessage(from, message));
                 Flush(target);
@@ -209,7 +226,13 @@ public sealed class Simulator
             if (ready.LogWrite is { } write)
                 node.Log.Write(write.TruncateAfter, write.Entries);
             foreach (var m in ready.MessagesAfterPersist)
+            {
+                if (m.Message is Protocol.Messages.RequestVoteResponse { VoteGranted: true } v)
+                    Trace?.WriteLine($"  t{_now} {node.Id} (inc {node.Incarnation}, durable {node.Durable}) grants {m.Peer} term {v.Term}");
                 Post(node.Id, m);
+            }
+            if (node.Core.Role == RaftRole.Leader && ready.HardState is not null)
+                Trace?.WriteLine($"  t{_now} {node.Id} leads term {node.Core.Term}");
             foreach (var entry in ready.CommittedEntries)
             {
                 if (entry.Type == LogEntryType.State && entry.RequestId != RequestId.Zero && !node.AppliedIds.Add(entry.RequestId))
@@ -237,8 +260,9 @@ public sealed class Simulator
         if (roll < 5)
             return; // dropped
         var delay = roll < 15 ? _random.Next(1, 20) : 0; // delayed: arrives after later messages
-        _wire.Add((from, message.Peer, message.Message, _now + delay));
+        var incarnation = _nodes.First(n => n.Id == message.Peer).Incarnation;
+        _wire.Add((from, message.Peer, message.Message, _now + delay, incarnation));
         if (roll is >= 15 and < 18)
-            _wire.Add((from, message.Peer, message.Message, _now + _random.Next(0, 30))); // duplicated
+            _wire.Add((from, message.Peer, message.Message, _now + _random.Next(0, 30), incarnation)); // duplicated
     }
 }

@@ -22,7 +22,7 @@ public sealed class SimulatorTests
     [Theory]
     [InlineData(CoreFaults.GrantTwoVotesPerTerm, "two leaders")]
     [InlineData(CoreFaults.SkipPersistingVotedFor, "two leaders")]
-    [InlineData(CoreFaults.CommitPreviousTermByCounting, "committed entry")]
+    [InlineData(CoreFaults.CommitPreviousTermByCounting, "committed")]
     [InlineData(CoreFaults.IgnoreRequestIdCache, "twice")]
     internal void A_broken_core_is_caught_within_the_CI_seeds(CoreFaults fault, string expected)
     {
