@@ -106,7 +106,9 @@ public sealed partial class RaftCore
         }
         if (Role == RaftRole.Candidate && sent.Term == Term && _tally is { } tally)
         {
-            tally.Record(from, response.VoteGranted);
+            // A grant always carries the candidate's term (the voter adopts it); one that does not answers some
+            // other request — a stale answer whose id collides with ours — and must not count as a vote.
+            tally.Record(from, response.VoteGranted && response.Term == sent.Term);
             if (tally.HasWon)
                 BecomeLeader();
         }

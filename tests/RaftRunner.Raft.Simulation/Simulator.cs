@@ -18,9 +18,10 @@ public sealed class Simulator
 
     private readonly Random _random;
     private readonly List<SimNode> _nodes;
-    private readonly List<(string From, string To, object Message, int DeliverAt, int ToIncarnation)> _wire = [];
+    private readonly List<(string From, string To, object Message, int DeliverAt, int ToIncarnation, int FromIncarnation)> _wire = [];
     private readonly HashSet<(string, string)> _cut = [];
-    private readonly HashSet<string> _paused = []; // a paused node neither ticks nor reads: its messages wait
+    private readonly HashSet<string> _paused = [];
+    private readonly Dictionary<(string Responder, string Requester, uint Id), int> _askedBy = []; // which incarnation asked // a paused node neither ticks nor reads: its messages wait
     private readonly SafetyChecker _checker = new();
     private readonly List<(RequestId Id, byte[] Data)> _unacknowledged = [];
     private readonly Dictionary<RequestId, long> _acknowledged = [];
@@ -198,7 +199,7 @@ public sealed class Simulator
             if (due.Count == 0)
                 return;
             _wire.RemoveAll(m => m.DeliverAt <= _now && !_paused.Contains(m.To));
-            foreach (var (from, to, message, _, incarnation) in due)
+            foreach (var (from, to, message, _, incarnation, fromIncarnation) in due)
             {
                 var target = _nodes.First(n => n.Id == to);
                 if (!target.IsUp || _cut.Contains((from, to)))
@@ -207,6 +208,10 @@ public sealed class Simulator
                 // meant for its previous incarnation never reach it (requests, queued by the sender's DEALER, do).
                 if (incarnation != target.Incarnation && message is Protocol.Messages.RequestVoteResponse or Protocol.Messages.AppendEntriesResponse)
                     continue;
+                if (message is Protocol.Messages.RequestVoteRequest rv)
+                    _askedBy[(to, from, rv.MessageId)] = fromIncarnation;
+                else if (message is Protocol.Messages.AppendEntriesRequest ae)
+                    _askedBy[(to, from, ae.MessageId)] = fromIncarnation;
                 target.Core!.Step(new PeerMessage(from, message));
                 Flush(target);
             }
@@ -260,9 +265,18 @@ public sealed class Simulator
         if (roll < 5)
             return; // dropped
         var delay = roll < 15 ? _random.Next(1, 20) : 0; // delayed: arrives after later messages
-        var incarnation = _nodes.First(n => n.Id == message.Peer).Incarnation;
-        _wire.Add((from, message.Peer, message.Message, _now + delay, incarnation));
+        // An answer goes to the incarnation that asked (ZeroMQ routes it to that process's DEALER).
+        var id = message.Message switch
+        {
+            Protocol.Messages.RequestVoteResponse r => (uint?)r.MessageId,
+            Protocol.Messages.AppendEntriesResponse r => r.MessageId,
+            _ => null,
+        };
+        var target = _nodes.First(n => n.Id == message.Peer);
+        var incarnation = id is { } i && _askedBy.TryGetValue((from, message.Peer, i), out var asker) ? asker : target.Incarnation;
+        var fromIncarnation = _nodes.First(n => n.Id == from).Incarnation;
+        _wire.Add((from, message.Peer, message.Message, _now + delay, incarnation, fromIncarnation));
         if (roll is >= 15 and < 18)
-            _wire.Add((from, message.Peer, message.Message, _now + _random.Next(0, 30), incarnation)); // duplicated
+            _wire.Add((from, message.Peer, message.Message, _now + _random.Next(0, 30), incarnation, fromIncarnation)); // duplicated
     }
 }

@@ -184,6 +184,18 @@ public sealed class ElectionTests
         Assert.Equal(term, leader.Core.Term); // never times out on its own (spec Q4)
     }
 
+    [Fact]
+    public void A_grant_that_does_not_carry_the_candidates_term_is_not_a_vote()
+    {
+        // A stale answer (for an older request whose id collides with ours) must not make a leader.
+        var candidate = new RaftCore(new RaftCoreOptions { NodeId = "n1" }, new HardState(4, null), ThreePeers, new InMemoryRaftLog(), 0, 1);
+        for (var i = 0; i < 100 && candidate.Role != RaftRole.Candidate; i++)
+            candidate.Tick();
+        var request = (RequestVoteRequest)candidate.GetReady().MessagesAfterPersist.First(m => m.Peer == "n2").Message;
+        candidate.Step(new PeerMessage("n2", new RequestVoteResponse(request.MessageId, request.Term - 1, true)));
+        Assert.Equal(RaftRole.Candidate, candidate.Role);
+    }
+
     private static readonly ClusterConfiguration ThreePeers =
         ClusterConfiguration.Final([new PeerInfo("n1", "tcp://1"), new PeerInfo("n2", "tcp://2"), new PeerInfo("n3", "tcp://3")]);
 
