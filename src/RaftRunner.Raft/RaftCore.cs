@@ -53,10 +53,11 @@ public sealed partial class RaftCore
         }
         if (commitIndex > _log.LastIndex)
             throw new RaftFatalException($"commit index {commitIndex} is beyond the log's last index {_log.LastIndex}");
+        var ids = new Random(unchecked(seed * 31 + 17)); // its own stream: message ids must not shift election timing
         foreach (var peer in _config.AllPeers)
         {
             if (peer.Id != Id)
-                _peers[peer.Id] = new PeerState(peer.Id);
+                _peers[peer.Id] = new PeerState(peer.Id, (uint)ids.Next(1, 1 << 24));
         }
         Start();
     }

@@ -9,6 +9,7 @@ var schedules = 2000;
 var firstSeed = 1;
 int? only = null;
 var faults = CoreFaults.None;
+int? size = null;
 for (var i = 0; i + 1 < args.Length; i += 2)
 {
     switch (args[i])
@@ -16,6 +17,7 @@ for (var i = 0; i + 1 < args.Length; i += 2)
         case "--schedules": schedules = int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture); break;
         case "--first-seed": firstSeed = int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture); break;
         case "--seed": only = int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture); break;
+        case "--size": size = int.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture); break;
         case "--broken": faults = Enum.Parse<CoreFaults>(args[i + 1]); break; // a deliberately broken core, e.g. GrantTwoVotesPerTerm
         default:
             Console.Error.WriteLine($"unknown argument {args[i]} (expected --schedules, --first-seed or --seed)");
@@ -27,7 +29,7 @@ var clock = Stopwatch.StartNew();
 var violations = 0;
 foreach (var seed in seeds)
 {
-    var simulator = new Simulator(seed, faults) { Trace = only is not null && Environment.GetEnvironmentVariable("RAFTRUNNER_SIM_TRACE") == "1" ? Console.Out : null };
+    var simulator = new Simulator(seed, faults, size) { Trace = only is not null && Environment.GetEnvironmentVariable("RAFTRUNNER_SIM_TRACE") == "1" ? Console.Out : null };
     if (simulator.Run() is { } violation)
     {
         violations++;

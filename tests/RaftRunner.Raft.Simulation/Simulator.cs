@@ -35,12 +35,13 @@ public sealed class Simulator
     }
 
     /// <summary>A schedule run on cores with deliberate rule breaks (to prove the checks can fail).</summary>
-    internal Simulator(int seed, CoreFaults faults)
+    internal Simulator(int seed, CoreFaults faults, int? size = null)
     {
         Seed = seed;
         _random = new Random(seed);
-        var size = new[] { 3, 5, 7 }[_random.Next(3)];
-        var peers = Enumerable.Range(1, size).Select(i => new PeerInfo($"n{i}", $"tcp://127.0.0.1:{8040 + i}")).ToArray();
+        var drawn = new[] { 3, 5, 7 }[_random.Next(3)];
+        var clusterSize = size ?? drawn;
+        var peers = Enumerable.Range(1, clusterSize).Select(i => new PeerInfo($"n{i}", $"tcp://127.0.0.1:{8040 + i}")).ToArray();
         var configuration = ClusterConfiguration.Final(peers);
         _nodes = peers.Select((p, i) => new SimNode(p.Id, configuration, seed * 31 + i, faults)).ToList();
     }

@@ -1,9 +1,11 @@
 namespace RaftRunner.Raft.Progress;
 
 /// <summary>What the node knows about one peer: the RPC in flight to it, message ids, and (as leader) replication progress.</summary>
-internal sealed class PeerState(string id)
+internal sealed class PeerState(string id, uint firstMessageId)
 {
-    private uint _lastMessageId;
+    // zmq-raft starts at 1; starting at a random point instead makes a late answer to a previous incarnation of
+    // this node (ZeroMQ normally drops those) all but impossible to mistake for an answer to a new request.
+    private uint _lastMessageId = (firstMessageId - 1) & 0xFFFFFF;
 
     public string Id { get; } = id;
 
@@ -24,6 +26,6 @@ internal sealed class PeerState(string id)
     /// <summary>As follower: the answer to <see cref="LastRequestId"/>, once given.</summary>
     public object? LastReply { get; set; }
 
-    /// <summary>A 3-byte counter that starts at 1 and wraps to 0 (spec §0.3).</summary>
+    /// <summary>A 3-byte counter that wraps to 0 (spec §0.3).</summary>
     public uint NextMessageId() => _lastMessageId = (_lastMessageId + 1) & 0xFFFFFF;
 }
