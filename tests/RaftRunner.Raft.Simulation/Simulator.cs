@@ -219,45 +219,33 @@ public sealed class Simulator
         }
     }
 
-    /// <summary>Carries out the node's Readies in the contract's order; the network may drop, duplicate or delay.</summary>
-    private void Flush(SimNode node)
-    {
-        while (node.Core!.HasReady)
+    /// <summary>Carries out the node's Readies (see <see cref="ReadyDriver"/>); the network may drop, duplicate or delay.</summary>
+    private void Flush(SimNode node) => ReadyDriver.Drain(node.Core!, node.Log,
+        persist: hard => node.Durable = hard,
+        send: m =>
         {
-            var ready = node.Core.GetReady();
-            foreach (var m in ready.MessagesNow)
-                Post(node.Id, m);
-            if (ready.HardState is { } hard)
-                node.Durable = hard;
-            if (ready.LogWrite is { } write)
-                node.Log.Write(write.TruncateAfter, write.Entries);
-            foreach (var m in ready.MessagesAfterPersist)
-            {
-                if (m.Message is Protocol.Messages.RequestVoteResponse { VoteGranted: true } v)
-                    Trace?.WriteLine($"  t{_now} {node.Id} (inc {node.Incarnation}, durable {node.Durable}) grants {m.Peer} term {v.Term}");
-                Post(node.Id, m);
-            }
-            if (node.Core.Role == RaftRole.Leader && ready.HardState is not null)
-                Trace?.WriteLine($"  t{_now} {node.Id} leads term {node.Core.Term}");
-            foreach (var entry in ready.CommittedEntries)
+            if (m.Message is Protocol.Messages.RequestVoteResponse { VoteGranted: true } v)
+                Trace?.WriteLine($"  t{_now} {node.Id} (incarnation {node.Incarnation}) grants {m.Peer} term {v.Term}");
+            Post(node.Id, m);
+        },
+        reply: OnReply,
+        apply: entries =>
+        {
+            foreach (var entry in entries)
             {
                 if (entry.Type == LogEntryType.State && entry.RequestId != RequestId.Zero && !node.AppliedIds.Add(entry.RequestId))
                     _clientViolation ??= $"{node.Id} applied request {entry.RequestId} twice";
             }
-            if (ready.CommittedEntries.Count > 0)
-                node.Core.Applied(node.Core.LastApplied + ready.CommittedEntries.Count);
-            foreach (var reply in ready.Replies)
-            {
-                if (reply.Response is Protocol.Messages.RequestUpdateResponse { Outcome: Protocol.Messages.RequestUpdateOutcome.Committed } done)
-                {
-                    if (_acknowledged.TryGetValue(done.RequestId, out var before) && before != (long)done.Index)
-                        _clientViolation ??= $"request {done.RequestId} confirmed at {before} and later at {done.Index}";
-                    _acknowledged[done.RequestId] = (long)done.Index;
-                    _unacknowledged.RemoveAll(r => r.Id == done.RequestId);
-                }
-            }
-            node.Core.Advance(ready);
-        }
+        });
+
+    private void OnReply(ClientReply reply)
+    {
+        if (reply.Response is not Protocol.Messages.RequestUpdateResponse { Outcome: Protocol.Messages.RequestUpdateOutcome.Committed } done)
+            return;
+        if (_acknowledged.TryGetValue(done.RequestId, out var before) && before != (long)done.Index)
+            _clientViolation ??= $"request {done.RequestId} confirmed at {before} and later at {done.Index}";
+        _acknowledged[done.RequestId] = (long)done.Index;
+        _unacknowledged.RemoveAll(r => r.Id == done.RequestId);
     }
 
     private void Post(string from, PeerMessage message)

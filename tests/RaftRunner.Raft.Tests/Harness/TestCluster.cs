@@ -102,28 +102,11 @@ internal sealed class TestCluster
     }
 
     /// <summary>Carries out every Ready of <paramref name="node"/>, in the contract's order.</summary>
-    public void Flush(TestNode node)
-    {
-        while (node.Core.HasReady)
-        {
-            var ready = node.Core.GetReady();
-            foreach (var m in ready.MessagesNow)
-                Post(node.Id, m);
-            if (ready.HardState is { } hard)
-                node.Durable = hard;
-            if (ready.LogWrite is { } write)
-                node.Log.Write(write.TruncateAfter, write.Entries);
-            foreach (var m in ready.MessagesAfterPersist)
-                Post(node.Id, m);
-            Replies.AddRange(ready.Replies.Select(r => (node.Id, r)));
-            if (ready.CommittedEntries.Count > 0)
-            {
-                node.Applied.AddRange(ready.CommittedEntries);
-                node.Core.Applied(node.Core.LastApplied + ready.CommittedEntries.Count);
-            }
-            node.Core.Advance(ready);
-        }
-    }
+    public void Flush(TestNode node) => Simulation.ReadyDriver.Drain(node.Core, node.Log,
+        persist: hard => node.Durable = hard,
+        send: m => Post(node.Id, m),
+        reply: r => Replies.Add((node.Id, r)),
+        apply: node.Applied.AddRange);
 
     private void Post(string from, PeerMessage message)
     {
