@@ -86,7 +86,7 @@ public sealed partial class RaftCore
 
     /// <summary>True when <see cref="GetReady"/> has something to hand out.</summary>
     public bool HasReady => _hardStateDirty || _messagesNow.Count > 0 || _messagesAfterPersist.Count > 0 || _replies.Count > 0
-        || _log.TakeWriteWouldHaveWork || CommitIndex > _handedOutForApply;
+        || _log.HasPendingWrite || CommitIndex > _handedOutForApply;
 
     public Ready GetReady()
     {

@@ -90,7 +90,7 @@ internal sealed class RaftLog(IRaftLogReader durable)
         _hasWrite = true;
     }
 
-    public bool TakeWriteWouldHaveWork => _hasWrite;
+    public bool HasPendingWrite => _hasWrite;
 
     /// <summary>The changes since the last call, for a Ready; null when there are none.</summary>
     public LogWrite? TakeWrite()
