@@ -8,7 +8,7 @@ public sealed partial class RaftCore
     /// <summary>Startup transitions T1–T3 (spec §1.2).</summary>
     private void Start()
     {
-        if (!_config.IsMember(Id))
+        if (!IsVoter)
         {
             Role = RaftRole.Client;
             return;
@@ -39,14 +39,27 @@ public sealed partial class RaftCore
     /// <summary>True while a candidate is throttled by preventSpiralElections (spec §1.4).</summary>
     private bool SpiralPrevented => _options.PreventSpiralElections && Role == RaftRole.Candidate && _tally is { MajorityHasAnswered: false };
 
+    /// <summary>
+    /// A throttled candidate refuses every RequestVote (RAFT.md point 3) — in zmq-raft for ever. When a voter it
+    /// needs can never answer (a stale node whose configuration lacks it ignores its requests, spec §1.6) and
+    /// every other candidate needs its vote, the cluster deadlocks; the simulator found such joint
+    /// configurations. After <see cref="RaftCoreOptions.ThrottledCandidateYieldsAfter"/> throttled timeouts it
+    /// answers RequestVotes by the normal rules again (it still starts no new term itself, point 2).
+    /// </summary>
+    private bool RefusesVotes => SpiralPrevented && (_options.ThrottledCandidateYieldsAfter is not { } limit || _throttledTimeouts < limit);
+
+    private int _throttledTimeouts;
+
     private void OnElectionTimeout()
     {
         if (SpiralPrevented)
         {
             // Partitioned candidate: no new term until a majority has answered at all (RAFT.md points 2–3).
+            _throttledTimeouts++;
             _electionTicksLeft = RandomElectionTimeout();
             return;
         }
+        _throttledTimeouts = 0;
         if (Role is not (RaftRole.Follower or RaftRole.Candidate))
             return;
         LeaderId = null;
@@ -69,7 +82,7 @@ public sealed partial class RaftCore
     {
         if (!IsKnownPeer(request.CandidateId, out _))
             return; // not a peer of ours: no reply at all (spec §1.6)
-        if (request.Term < Term || SpiralPrevented)
+        if (request.Term < Term || RefusesVotes)
         {
             // A throttled candidate refuses without adopting the higher term (spec §1.4).
             _messagesNow.Add(new PeerMessage(from, new RequestVoteResponse(request.MessageId, Term, false)));
@@ -80,8 +93,8 @@ public sealed partial class RaftCore
         if (grant || request.Term > Term)
         {
             LeaderId = null;
-            RefreshElectionTimeout(); // before the state changes, as zmq-raft does (a leader only clears it)
             UpdateState(RaftRole.Follower, request.Term, grant ? request.CandidateId : null);
+            RefreshElectionTimeout(); // after the change: a deposed leader gets a timer too (zmq-raft's has none, Q4)
             _messagesAfterPersist.Add(new PeerMessage(from, new RequestVoteResponse(request.MessageId, Term, grant)));
         }
         else
@@ -93,13 +106,12 @@ public sealed partial class RaftCore
     /// <summary>The candidate's handling of an answer (spec §2.2.4).</summary>
     private void OnRequestVoteResponse(string from, RequestVoteResponse response)
     {
-        if (!IsKnownPeer(from, out var peer) || peer.Pending is not { Request: RequestVoteRequest sent } || sent.MessageId != response.MessageId)
+        if (!IsKnownPeer(from, out var peer) || !peer.TryTakeAnswered<RequestVoteRequest>(response.MessageId, out var sent, out _))
             return; // stale or unexpected: dropped (spec §0.2)
-        peer.Pending = null;
         if (response.Term > Term)
         {
             _tally?.Record(from, false);
-            if (SpiralPrevented)
+            if (RefusesVotes)
                 return; // the higher term is ignored while throttled (spec §1.4)
             BecomeFollower(response.Term);
             return;
@@ -114,11 +126,18 @@ public sealed partial class RaftCore
         }
     }
 
-    /// <summary>T9: a response carried a higher term.</summary>
+    /// <summary>
+    /// T9: a response carried a higher term (or a leader left its configuration). zmq-raft re-arms the timer
+    /// before the state changes, so a deposed leader is left without one (Q4) and waits for someone else's
+    /// election — which the simulator showed can be never (the others may all need its vote). Here the timer is
+    /// armed after the change: a deposed leader can campaign like any follower. Nothing changes on the wire.
+    /// </summary>
     private void BecomeFollower(ulong term)
     {
-        RefreshElectionTimeout(); // a deposed leader gets no timer; a candidate does (spec §1.3)
         LeaderId = null;
-        UpdateState(RaftRole.Follower, term, null);
+        // The vote is forgotten only with a new term: a leader stepping down in its own term (check-quorum, leaving
+        // the configuration) keeps it, or a late RequestVote of that term could win a second leader.
+        UpdateState(RaftRole.Follower, term, term == Term ? VotedFor : null);
+        RefreshElectionTimeout(); // none for a CLIENT
     }
 }

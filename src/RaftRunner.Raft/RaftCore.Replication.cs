@@ -14,6 +14,8 @@ public sealed partial class RaftCore
     {
         if (Role != RaftRole.Leader)
             throw new InvalidOperationException($"only the leader appends entries; this node is {Role}");
+        if (_transfer is not null)
+            throw new InvalidOperationException($"leadership is being handed to {_transfer.Value.Target}; new entries wait for the new leader");
         if (entry.Term != Term)
             throw new ArgumentException($"a new entry must carry the current term {Term}, not {entry.Term}", nameof(entry));
         _log.Append([entry]);
@@ -32,7 +34,10 @@ public sealed partial class RaftCore
         {
             peer.NextIndex = LastIndex + 1;
             peer.MatchIndex = 0;
-            SendAppendEntries(peer, manyEntries: true); // the first, empty heartbeat
+            peer.Probing = true;
+            peer.AckedRound = 0;
+            peer.RecentlyActive = false;
+            _ = SendAppendEntries(peer, manyEntries: true); // the first, empty heartbeat
         }
         if (LastTerm != Term && CommitIndex < LastIndex)
         {
@@ -40,6 +45,10 @@ public sealed partial class RaftCore
             _log.Append([LogEntry.Checkpoint(Term)]);
         }
         UpdateFollowersNow();
+        // zmq-raft moves from a committed Cold,new to Cnew only at a later commit advance, so a new leader with
+        // nothing to commit stays joint (Q8); moving on here needs nothing new on the wire.
+        if (Role == RaftRole.Leader)
+            MaybeAppendFinalConfig();
     }
 
     /// <summary>After a local append: a sole master commits at once; idle followers get the new entries (spec §3.2).</summary>
@@ -47,54 +56,70 @@ public sealed partial class RaftCore
     {
         if (_peers.Count == 0)
         {
-            if (LastTerm == Term)
+            if (LastTerm == Term && LastIndex > CommitIndex)
+            {
                 CommitIndex = LastIndex;
+                NoteCommittedConfiguration();
+                OnLeaderCommitAdvanced();
+            }
             return;
         }
         foreach (var peer in _peers.Values)
+            UpdateFollower(peer);
+    }
+
+    /// <summary>
+    /// Send now when entries are waiting and the window has room; otherwise schedule a heartbeat (spec §3.2
+    /// updateFollower). The window is one message (zmq-raft) unless the peer takes pipelining; a probing peer
+    /// (after a rejection) gets one single-entry message at a time; a snapshot transfer is one chunk at a time.
+    /// </summary>
+    private void UpdateFollower(PeerState peer)
+    {
+        var window = peer.Probing || peer.Snapshot is not null ? 1 : WindowOf(peer);
+        if (IsWithheld(peer))
+            return;
+        while (peer.InFlight.Count < window && LastIndex >= peer.NextIndex)
         {
-            if (peer.Pending is null)
-                UpdateFollower(peer, previousSucceeded: true);
+            peer.HeartbeatIn = null;
+            if (!SendAppendEntries(peer, manyEntries: !peer.Probing) || peer.Snapshot is not null)
+                return;
+        }
+        if (peer.IsIdle)
+        {
+            // A read waiting for this round of confirmations does not wait for the heartbeat interval.
+            if (peer.AckedRound < _readRound && HasPendingReads)
+                _ = SendAppendEntries(peer, manyEntries: true);
+            else
+                peer.HeartbeatIn ??= _options.HeartbeatTicks;
         }
     }
 
-    /// <summary>Send now when entries are waiting; otherwise schedule a heartbeat (spec §3.2 updateFollower).</summary>
-    private void UpdateFollower(PeerState peer, bool previousSucceeded)
-    {
-        if (LastIndex >= peer.NextIndex)
-        {
-            peer.HeartbeatIn = null;
-            SendAppendEntries(peer, previousSucceeded);
-        }
-        else
-        {
-            peer.HeartbeatIn ??= _options.HeartbeatTicks;
-        }
-    }
+    private int WindowOf(PeerState peer) => _options.PipelinedPeers.Contains(peer.Id) ? _options.AppendEntriesWindow : 1;
 
     /// <summary>
     /// One AppendEntries: as many whole entries as fit in peer-msg-data-size after a success, exactly one after a
     /// rejection, none when the follower is up to date (spec §3.2). Entries leave only after this node's own write.
     /// </summary>
-    private void SendAppendEntries(PeerState peer, bool manyEntries)
+    private bool SendAppendEntries(PeerState peer, bool manyEntries)
     {
         var prev = peer.NextIndex - 1;
-        var prevTerm = _log.TermAt(prev)
-            ?? throw new InvalidOperationException($"{peer.Id} needs entries before index {prev + 1}, which only a snapshot holds; InstallSnapshot is not part of the core yet");
+        if (prev < _log.SnapshotIndex || _log.TermAt(prev) is not { } prevTerm)
+            return SendSnapshotChunk(peer, 0); // the entries it needs are only in the snapshot (spec §5.1)
         IReadOnlyList<LogEntry> entries = prev >= LastIndex ? []
             : manyEntries ? _log.EntriesFrom(prev + 1, _options.PeerMessageDataSize)
             : [_log.EntryAt(prev + 1)];
         var request = new AppendEntriesRequest(peer.NextMessageId(), Id, Term, (ulong)prev, prevTerm, (ulong)CommitIndex, entries);
         var timeout = entries.Count == 0 ? _options.AppendEntriesRpcTimeoutMinTicks : _options.AppendEntriesRpcTimeoutMaxTicks;
         Send(peer, request, timeout, afterPersist: entries.Count > 0);
+        peer.NextIndex = prev + entries.Count + 1; // optimistic: the next message continues after these
+        return true;
     }
 
     /// <summary>The leader's handling of an answer (spec §3.3).</summary>
     private void OnAppendEntriesResponse(string from, AppendEntriesResponse response)
     {
-        if (!IsKnownPeer(from, out var peer) || peer.Pending is not { Request: AppendEntriesRequest sent } || sent.MessageId != response.MessageId)
+        if (!IsKnownPeer(from, out var peer) || !peer.TryTakeAnswered<AppendEntriesRequest>(response.MessageId, out var sent, out var rpc))
             return;
-        peer.Pending = null;
         if (response.Term > Term)
         {
             BecomeFollower(response.Term);
@@ -102,40 +127,58 @@ public sealed partial class RaftCore
         }
         if (Role != RaftRole.Leader || sent.Term != Term)
             return;
+        Heard(peer, rpc);
         if (response.Success)
         {
             var sentLast = (long)sent.PrevLogIndex + sent.Entries.Count;
-            var sentLastTerm = sent.Entries.Count > 0 ? sent.Entries[^1].Term : sent.PrevLogTerm;
-            peer.MatchIndex = sentLast;
-            peer.NextIndex = sentLast + 1;
-            // Only an entry of this term commits by counting replicas (Raft §5.4.2); the leader counts itself.
-            if ((sentLastTerm == Term || Broken(CoreFaults.CommitPreviousTermByCounting)) && sentLast > CommitIndex
-                && _config.HasMajority(id => id == Id || (_peers.TryGetValue(id, out var p) && p.MatchIndex >= sentLast)))
-                CommitIndex = sentLast;
+            peer.Probing = false;
+            Replicated(peer, sentLast, sent.Entries.Count > 0 ? sent.Entries[^1].Term : sent.PrevLogTerm);
+            if (Role != RaftRole.Leader || !_peers.ContainsKey(peer.Id))
+                return; // stepped down, or the peer left with Cnew
         }
         else
         {
             var next = (long)sent.PrevLogIndex;
             if (response.ConflictIndex is { } hint && (long)hint < next)
                 next = (long)hint;
-            peer.NextIndex = Math.Max(1, Math.Max(next, _log.SnapshotIndex));
+            // Below the first index the snapshot goes instead (zmq-raft clamps to firstIndex − 1 here).
+            peer.NextIndex = Math.Max(1, next);
+            peer.Probing = true;
+            peer.InFlight.Clear(); // later messages of the window followed the rejected one: their answers are moot
         }
-        UpdateFollower(peer, response.Success);
+        UpdateFollower(peer);
+    }
+
+    /// <summary>
+    /// A follower holds everything up to <paramref name="sentLast"/>: record it and commit by counting. Only an
+    /// entry of this term commits by counting replicas (Raft §5.4.2; zmq-raft checks just this index, Q26); the
+    /// leader counts itself when it is a member.
+    /// </summary>
+    private void Replicated(PeerState peer, long sentLast, ulong sentLastTerm)
+    {
+        // zmq-raft assigns (Q25); with one message in flight that is the same as the maximum, which a pipelining
+        // window needs (answers to earlier messages may follow later ones).
+        peer.MatchIndex = Math.Max(peer.MatchIndex, sentLast);
+        peer.NextIndex = Math.Max(peer.NextIndex, sentLast + 1);
+        if ((sentLastTerm == Term || Broken(CoreFaults.CommitPreviousTermByCounting)) && sentLast > CommitIndex
+            && _config.HasMajority(id => id == Id || (_peers.TryGetValue(id, out var p) && p.MatchIndex >= sentLast)))
+        {
+            CommitIndex = sentLast;
+            NoteCommittedConfiguration();
+            OnLeaderCommitAdvanced();
+        }
     }
 
     /// <summary>The follower's rules (spec §3.4), including the duplicate bounce (spec §3.5).</summary>
     private void OnAppendEntries(string from, AppendEntriesRequest request)
     {
         if (!IsKnownPeer(request.LeaderId, out var leader))
-            return;
-        if (leader.LastRequestId == request.MessageId)
         {
-            if (leader.LastReply is { } previous)
-                _messagesNow.Add(new PeerMessage(from, previous)); // the same request again: the same answer
+            NoteUnknownLeader(request.LeaderId, request.Term);
             return;
         }
-        leader.LastRequestId = request.MessageId;
-        leader.LastReply = null;
+        if (IsDuplicate(leader, from, request.MessageId))
+            return;
         if (request.Term < Term)
         {
             Reply(leader, from, new AppendEntriesResponse(request.MessageId, Term, false), afterPersist: false);
@@ -143,16 +186,24 @@ public sealed partial class RaftCore
         }
         _electionTicksLeft = null;
         LeaderId = request.LeaderId;
+        UnknownLeader = null;
         var prev = (long)request.PrevLogIndex;
+        var entries = request.Entries;
+        var prevTerm = request.PrevLogTerm;
         UpdateState(RaftRole.Follower, request.Term, request.Term > Term ? null : VotedFor);
+        if (prev < _log.SnapshotIndex)
+            (prev, prevTerm, entries) = SkipSnapshotCovered(prev, entries);
         AppendEntriesResponse answer;
-        if (_log.TermAt(prev) == request.PrevLogTerm)
+        if (_log.TermAt(prev) == prevTerm)
         {
-            AppendNewEntries(prev, request.Entries);
+            AppendNewEntries(prev, entries);
             // Commit only what this message proved matches the leader (prev + its entries), never a stale tail.
-            var lastNew = prev + request.Entries.Count;
+            var lastNew = prev + entries.Count;
             if ((long)request.CommitIndex > CommitIndex && lastNew > CommitIndex)
+            {
                 CommitIndex = Math.Min((long)request.CommitIndex, lastNew);
+                NoteCommittedConfiguration();
+            }
             answer = new AppendEntriesResponse(request.MessageId, Term, true);
         }
         else
@@ -162,6 +213,38 @@ public sealed partial class RaftCore
         }
         Reply(leader, from, answer, afterPersist: true);
         RefreshElectionTimeout();
+    }
+
+    /// <summary>
+    /// Entries up to the snapshot's index are committed and in the snapshot: a message that starts before it is
+    /// checked against the snapshot's term there and continues from it (zmq-raft would refuse such a message).
+    /// </summary>
+    private (long Prev, ulong PrevTerm, IReadOnlyList<LogEntry> Entries) SkipSnapshotCovered(long prev, IReadOnlyList<LogEntry> entries)
+    {
+        var covered = _log.SnapshotIndex - prev;
+        if (entries.Count < covered)
+            return (_log.SnapshotIndex, _log.SnapshotTerm, []); // all inside the snapshot: nothing to do, and a match
+        var atSnapshot = entries[(int)covered - 1].Term;
+        if (atSnapshot != _log.SnapshotTerm)
+            throw new RaftFatalException($"the leader's entry at {_log.SnapshotIndex} (term {atSnapshot}) conflicts with this node's snapshot (term {_log.SnapshotTerm})");
+        return (_log.SnapshotIndex, _log.SnapshotTerm, entries.Skip((int)covered).ToArray());
+    }
+
+    /// <summary>
+    /// AppendEntries and InstallSnapshot share one debounce slot per leader (spec §3.5, Q28): the same request
+    /// again gets the same answer, or nothing while the first is still being persisted.
+    /// </summary>
+    private bool IsDuplicate(PeerState leader, string from, uint messageId)
+    {
+        if (leader.LastRequestId == messageId)
+        {
+            if (leader.LastReply is { } previous)
+                _messagesNow.Add(new PeerMessage(from, previous));
+            return true;
+        }
+        leader.LastRequestId = messageId;
+        leader.LastReply = null;
+        return false;
     }
 
     /// <summary>
@@ -183,15 +266,20 @@ public sealed partial class RaftCore
             {
                 if (index <= CommitIndex)
                     throw new RaftFatalException($"the leader's entry at {index} (term {entries[first].Term}) conflicts with the committed entry there (term {existing}); refusing to truncate below the commit index {CommitIndex}");
+                RollBackMembershipAfter(index - 1);
                 _log.TruncateAfter(index - 1);
                 break;
             }
         }
         if (first < entries.Count)
-            _log.Append(first == 0 ? entries : entries.Skip(first).ToArray());
+        {
+            var appended = first == 0 ? entries : entries.Skip(first).ToArray();
+            _log.Append(appended);
+            ApplyAppendedConfig(prev + 1 + first, appended);
+        }
     }
 
-    private void Reply(PeerState leader, string to, AppendEntriesResponse answer, bool afterPersist)
+    private void Reply(PeerState leader, string to, object answer, bool afterPersist)
     {
         leader.LastReply = answer;
         (afterPersist ? _messagesAfterPersist : _messagesNow).Add(new PeerMessage(to, answer));

@@ -19,9 +19,10 @@ public sealed partial class RaftCore
         ArgumentNullException.ThrowIfNull(token);
         if (data.IsEmpty || data.Length > _options.MaxLogEntryDataSize)
             return false;
-        if (Role != RaftRole.Leader)
+        if (Role != RaftRole.Leader || _transfer is not null)
         {
-            _replies.Add(new ClientReply(token, RequestUpdateResponse.NotLeader(id, LeaderId)));
+            // During a leadership transfer the client is told no leader is known: it waits and asks again.
+            _replies.Add(new ClientReply(token, RequestUpdateResponse.NotLeader(id, Role == RaftRole.Leader ? null : LeaderId)));
             return true;
         }
         if (_updateWaiters.Exists(w => w.Id == id) && !Broken(CoreFaults.IgnoreRequestIdCache))

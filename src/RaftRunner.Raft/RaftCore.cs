@@ -14,6 +14,7 @@ public sealed partial class RaftCore
 {
     private readonly RaftCoreOptions _options;
     private readonly Random _random;
+    private readonly Random _idRandom; // its own stream: message ids and keys must not shift election timing
     private readonly RaftLog _log;
     private readonly Dictionary<string, PeerState> _peers = new(StringComparer.Ordinal);
     private ClusterConfiguration _config;
@@ -25,21 +26,32 @@ public sealed partial class RaftCore
     private List<ClientReply> _replies = [];
     private long _handedOutForApply;
 
+    /// <summary>A node whose membership is the configuration it was created with (no CONFIG entry yet).</summary>
+    public RaftCore(RaftCoreOptions options, HardState persisted, ClusterConfiguration configuration, IRaftLogReader log, long commitIndex, int seed)
+        : this(options, persisted, MembershipState.Initial(configuration ?? throw new ArgumentNullException(nameof(configuration))), log, commitIndex, seed)
+    {
+    }
+
     /// <param name="persisted">The durable term and vote (raft.pers).</param>
-    /// <param name="configuration">The current configuration (raft.pers peers).</param>
+    /// <param name="membership">The durable membership (raft.pers peers, peersIndex, peersUpdateRequest).</param>
     /// <param name="log">The durable log.</param>
     /// <param name="commitIndex">Where commit starts: zmq-raft starts it at the state machine's lastApplied (spec §1.1).</param>
     /// <param name="seed">Seeds the election-timeout randomness.</param>
-    public RaftCore(RaftCoreOptions options, HardState persisted, ClusterConfiguration configuration, IRaftLogReader log, long commitIndex, int seed)
+    public RaftCore(RaftCoreOptions options, HardState persisted, MembershipState membership, IRaftLogReader log, long commitIndex, int seed)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(membership);
         ArgumentNullException.ThrowIfNull(log);
         options.Validate();
         _options = options;
         _random = new Random(seed);
+        _idRandom = new Random(unchecked(seed * 31 + 17));
         _log = new RaftLog(log);
-        _config = configuration;
+        _config = membership.Configuration;
+        _peersIndex = membership.PeersIndex;
+        _updateRequest = membership.UpdateRequest;
+        _committedConfig = membership.Committed ?? membership.Configuration;
+        _committedConfigIndex = membership.Committed is null ? membership.PeersIndex : membership.CommittedIndex;
         LastApplied = commitIndex;
         _handedOutForApply = commitIndex;
         Term = persisted.Term;
@@ -53,12 +65,14 @@ public sealed partial class RaftCore
         }
         if (commitIndex > _log.LastIndex)
             throw new RaftFatalException($"commit index {commitIndex} is beyond the log's last index {_log.LastIndex}");
-        var ids = new Random(unchecked(seed * 31 + 17)); // its own stream: message ids must not shift election timing
+        if (commitIndex < _log.SnapshotIndex)
+            throw new RaftFatalException($"commit index {commitIndex} is below the snapshot's index {_log.SnapshotIndex}: restore the snapshot into the state machine first");
         foreach (var peer in _config.AllPeers)
         {
             if (peer.Id != Id)
-                _peers[peer.Id] = new PeerState(peer.Id, (uint)ids.Next(1, 1 << 24));
+                _peers[peer.Id] = new PeerState(peer.Id, (uint)_idRandom.Next(1, 1 << 24));
         }
+        RecoverMembership();
         Start();
     }
 
@@ -85,11 +99,12 @@ public sealed partial class RaftCore
     public ClusterConfiguration Configuration => _config;
 
     /// <summary>True when <see cref="GetReady"/> has something to hand out.</summary>
-    public bool HasReady => _hardStateDirty || _messagesNow.Count > 0 || _messagesAfterPersist.Count > 0 || _replies.Count > 0
-        || _log.HasPendingWrite || CommitIndex > _handedOutForApply;
+    public bool HasReady => _hardStateDirty || _membershipDirty || _messagesNow.Count > 0 || _messagesAfterPersist.Count > 0
+        || _replies.Count > 0 || _snapshotWrites.Count > 0 || _log.HasPendingWrite || HasCommittedToHandOut;
 
     public Ready GetReady()
     {
+        var snapshotToApply = TakeSnapshotToApply();
         var ready = new Ready(
             _hardStateDirty ? new HardState(Term, Broken(CoreFaults.SkipPersistingVotedFor) ? null : VotedFor) : null,
             _log.TakeWrite(),
@@ -97,10 +112,15 @@ public sealed partial class RaftCore
             _messagesAfterPersist,
             _replies,
             TakeCommittedEntries(),
+            _snapshotWrites,
+            _membershipDirty ? Membership : null,
+            snapshotToApply,
             Role,
             LeaderId,
             CommitIndex);
         _hardStateDirty = false;
+        _membershipDirty = false;
+        _snapshotWrites = [];
         _messagesNow = [];
         _messagesAfterPersist = [];
         _replies = [];
@@ -124,12 +144,27 @@ public sealed partial class RaftCore
             return;
         LastApplied = index;
         AnswerAppliedWaiters();
+        AnswerReads();
+    }
+
+    /// <summary>
+    /// Something committed to hand out: entries, or first a snapshot the state machine is behind (spec §7) — which
+    /// waits until the commit index reaches it, as zmq-raft's feedStateMachine does.
+    /// </summary>
+    private bool HasCommittedToHandOut => CommitIndex > _handedOutForApply && CommitIndex >= _log.SnapshotIndex;
+
+    private Log.SnapshotInstall? TakeSnapshotToApply()
+    {
+        if (!HasCommittedToHandOut || _handedOutForApply >= _log.SnapshotIndex)
+            return null;
+        _handedOutForApply = _log.SnapshotIndex;
+        return new Log.SnapshotInstall(_log.SnapshotIndex, _log.SnapshotTerm, KeepLogAfter: true);
     }
 
     /// <summary>Committed entries not yet handed out, durable ones only (a node applies only what it has written).</summary>
     private IReadOnlyList<Protocol.LogEntry> TakeCommittedEntries()
     {
-        if (CommitIndex <= _handedOutForApply)
+        if (!HasCommittedToHandOut)
             return [];
         var entries = new List<Protocol.LogEntry>();
         for (var i = _handedOutForApply + 1; i <= CommitIndex; i++)
@@ -152,21 +187,26 @@ public sealed partial class RaftCore
         }
         foreach (var peer in _peers.Values)
         {
-            if (peer.Pending is { } rpc && --rpc.TicksLeft <= 0)
+            foreach (var rpc in peer.InFlight)
             {
-                rpc.TicksLeft = rpc.Timeout;
-                _messagesNow.Add(new PeerMessage(peer.Id, rpc.Request)); // resent unchanged, same id (spec §0.2)
+                if (--rpc.TicksLeft <= 0)
+                {
+                    rpc.TicksLeft = rpc.Timeout;
+                    _messagesNow.Add(new PeerMessage(peer.Id, rpc.Request)); // resent unchanged, same id (spec §0.2)
+                }
             }
-            if (Role == RaftRole.Leader && peer.HeartbeatIn is { } beat && peer.Pending is null)
+            if (Role == RaftRole.Leader && peer.HeartbeatIn is { } beat && peer.IsIdle && !IsWithheld(peer))
             {
                 peer.HeartbeatIn = beat - 1;
                 if (beat - 1 <= 0)
                 {
                     peer.HeartbeatIn = null;
-                    SendAppendEntries(peer, manyEntries: true);
+                    _ = SendAppendEntries(peer, manyEntries: true);
                 }
             }
         }
+        if (Role == RaftRole.Leader)
+            TickLeadership();
     }
 
     /// <summary>A message from a peer: a request to answer, or the response to our pending request.</summary>
@@ -178,6 +218,9 @@ public sealed partial class RaftCore
             case Protocol.Messages.RequestVoteResponse response: OnRequestVoteResponse(message.Peer, response); break;
             case Protocol.Messages.AppendEntriesRequest request: OnAppendEntries(message.Peer, request); break;
             case Protocol.Messages.AppendEntriesResponse response: OnAppendEntriesResponse(message.Peer, response); break;
+            case Protocol.Messages.InstallSnapshotRequest request: OnInstallSnapshot(message.Peer, request); break;
+            case Protocol.Messages.InstallSnapshotResponse response: OnInstallSnapshotResponse(message.Peer, response); break;
+            case TimeoutNowRequest request: OnTimeoutNow(message.Peer, request); break;
             default: throw new ArgumentException($"the core does not take {message.Message.GetType().Name}", nameof(message));
         }
     }
@@ -191,7 +234,7 @@ public sealed partial class RaftCore
 
     private void Send(PeerState peer, object request, int timeout, bool afterPersist)
     {
-        peer.Pending = new PendingRpc(ExtractId(request), request, timeout);
+        peer.InFlight.Add(new PendingRpc(ExtractId(request), request, timeout, _readRound));
         (afterPersist ? _messagesAfterPersist : _messagesNow).Add(new PeerMessage(peer.Id, request));
     }
 
@@ -199,6 +242,7 @@ public sealed partial class RaftCore
     {
         Protocol.Messages.RequestVoteRequest r => r.MessageId,
         Protocol.Messages.AppendEntriesRequest r => r.MessageId,
+        Protocol.Messages.InstallSnapshotRequest r => r.MessageId,
         _ => throw new ArgumentException($"not a peer request: {request.GetType().Name}"),
     };
 
@@ -207,8 +251,9 @@ public sealed partial class RaftCore
     {
         foreach (var peer in _peers.Values)
         {
-            peer.Pending = null;
+            peer.InFlight.Clear();
             peer.HeartbeatIn = null;
+            peer.Snapshot = null;
         }
     }
 
@@ -222,8 +267,10 @@ public sealed partial class RaftCore
         {
             CancelPendingRpcs();
             ClearClientRequests();
+            AnswerConfigWaiterNotLeader();
+            AbandonLeadershipWork();
         }
-        if (role == RaftRole.Follower && !_config.IsMember(Id))
+        if (role == RaftRole.Follower && !IsVoter)
             role = RaftRole.Client;
         Role = role;
         if (role == RaftRole.Client)

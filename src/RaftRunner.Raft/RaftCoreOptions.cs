@@ -40,6 +40,32 @@ public sealed record RaftCoreOptions
     /// <summary>Clock skew allowed in either direction when judging freshness (requestIdTtlAcceptMargin, 15 min).</summary>
     public TimeSpan RequestIdTtlAcceptMargin { get; init; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// Throttled election timeouts after which a candidate held back by <see cref="PreventSpiralElections"/> answers
+    /// RequestVotes (and higher terms) normally again; null keeps zmq-raft's refusal for ever, which can deadlock a
+    /// joint configuration (docs/raft-core-design.md). It never starts a new term while throttled either way.
+    /// </summary>
+    public int? ThrottledCandidateYieldsAfter { get; init; } = 8;
+
+    /// <summary>
+    /// Check-quorum (beyond zmq-raft, off by default as zmq-raft has none, Q32): a leader that hears from no
+    /// majority for an election timeout steps down and arms its election timer.
+    /// </summary>
+    public bool CheckQuorum { get; init; }
+
+    /// <summary>
+    /// AppendEntries messages in flight per follower that takes pipelining (<see cref="PipelinedPeers"/>). zmq-raft
+    /// sends one at a time, and its followers truncate after prevIndex on every append (Q2), so a window only
+    /// goes to RaftRunner followers, which keep matching entries.
+    /// </summary>
+    public int AppendEntriesWindow { get; init; } = 1;
+
+    /// <summary>Peers known to be RaftRunner nodes that accept a pipelining window.</summary>
+    public IReadOnlySet<string> PipelinedPeers { get; init; } = new HashSet<string>();
+
+    /// <summary>Peers known to understand <see cref="TimeoutNowRequest"/> (RaftRunner nodes).</summary>
+    public IReadOnlySet<string> TimeoutNowPeers { get; init; } = new HashSet<string>();
+
     /// <summary>Deliberate rule breaks for the simulator's self-test; always None in real use.</summary>
     internal CoreFaults Faults { get; init; }
 
@@ -50,6 +76,8 @@ public sealed record RaftCoreOptions
             throw new ArgumentException($"election timeout needs 1 <= min <= max ticks (was {ElectionTimeoutMinTicks}..{ElectionTimeoutMaxTicks})");
         if (RpcTimeoutTicks < 1 || HeartbeatTicks < 1 || AppendEntriesRpcTimeoutMinTicks < 1 || AppendEntriesRpcTimeoutMaxTicks < 1)
             throw new ArgumentException("rpc timeouts and the heartbeat interval must be at least one tick");
+        if (AppendEntriesWindow < 1)
+            throw new ArgumentException($"the append-entries window must be at least 1 (was {AppendEntriesWindow})");
         if (PeerMessageDataSize < 1)
             throw new ArgumentException("the peer message data size must be positive");
     }

@@ -31,7 +31,7 @@ public sealed class SafetyChecker
                     // Leader completeness: an entry committed in term T is in the log of every leader of a term
                     // after T. (A late leader of an older term — elected by a delayed vote — need not have it, and
                     // cannot commit anything over the newer term.)
-                    for (var i = 0; i < _committed.Count; i++)
+                    for (var i = (int)node.Log.SnapshotIndex; i < _committed.Count; i++)
                     {
                         if (_committedBy[i] >= core.Term)
                             continue;
@@ -42,25 +42,41 @@ public sealed class SafetyChecker
             }
             if (_commitSeen.TryGetValue(node.Id, out var seen) && seen.Incarnation == node.Incarnation && core.CommitIndex < seen.Commit)
                 return $"{node.Id}'s commit index went back from {seen.Commit} to {core.CommitIndex}";
+            // Raft §5.4.2 (Figure 8): a leader moves its commit index only onto an entry of its own term. (A node
+            // learns commit as a follower only from a leader's AppendEntries, which a tick's election cannot follow
+            // within the same step, so a rise seen on a leader is the leader's own doing.)
+            if (core.Role == RaftRole.Leader && seen.Incarnation == node.Incarnation && core.CommitIndex > seen.Commit
+                && node.Log.TermAt(core.CommitIndex) is { } committedTerm && committedTerm != core.Term)
+                return $"leader {node.Id} of term {core.Term} committed index {core.CommitIndex} of term {committedTerm} (only entries of its own term commit by counting)";
             _commitSeen[node.Id] = (node.Incarnation, core.CommitIndex);
-            // The durable log holds everything up to the commit index (a node commits only what it has written).
+            // The durable log holds everything up to the commit index (a node commits only what it has written);
+            // below its snapshot only the state machine (checked next) holds the entries.
             var commit = Math.Min(core.CommitIndex, node.Log.LastIndex);
-            for (var i = 1; i <= commit; i++)
+            for (var i = node.Log.SnapshotIndex + 1; i <= commit; i++)
             {
-                var raw = node.Log.Entries(i, i)[0].Raw.ToArray();
-                if (i <= _committed.Count)
-                {
-                    if (!raw.AsSpan().SequenceEqual(_committed[i - 1]))
-                        return $"{node.Id} committed a different entry at {i} than another node (state machine safety)";
-                }
-                else
-                {
-                    _committed.Add(raw);
-                    _committedBy.Add(core.Term);
-                }
+                if (Record(i, node.Log.Entries(i, i)[0].Raw.ToArray(), core.Term) is { } mismatch)
+                    return $"{node.Id} committed a different entry at {i} than another node had ({mismatch}: state machine safety)";
+            }
+            // Every node applies the same entry at each index (what it applied was committed).
+            for (var i = 0; i < node.StateMachine.Count; i++)
+            {
+                if (Record(i + 1, node.StateMachine[i], core.Term) is { } mismatch)
+                    return $"{node.Id} applied a different entry at {i + 1} than another node ({mismatch}: state machine safety)";
             }
         }
         return CheckLogMatching(nodes);
+    }
+
+    /// <summary>Records the committed entry at <paramref name="index"/> (1-based); a description when it differs from the one known.</summary>
+    private string? Record(long index, byte[] raw, ulong term)
+    {
+        if (index <= _committed.Count)
+            return raw.AsSpan().SequenceEqual(_committed[(int)index - 1]) ? null : "differs from the entry recorded";
+        if (index > _committed.Count + 1)
+            return null; // a gap (a node that restored a snapshot is ahead of what was seen): recorded when reached in order
+        _committed.Add(raw);
+        _committedBy.Add(term);
+        return null;
     }
 
     /// <summary>No confirmed update is lost: once committed entries reach its index, the entry there carries its request id.</summary>
@@ -87,22 +103,24 @@ public sealed class SafetyChecker
 
     private static string? CheckLogMatching(IReadOnlyList<SimNode> nodes)
     {
+        var logs = nodes.Select(n => n.Entries()).ToArray();
         for (var a = 0; a < nodes.Count; a++)
         {
             for (var b = a + 1; b < nodes.Count; b++)
             {
-                var x = nodes[a].Entries();
-                var y = nodes[b].Entries();
-                var n = Math.Min(x.Count, y.Count);
-                // Find the highest index where the terms agree; everything before it must be identical.
-                for (var i = n - 1; i >= 0; i--)
+                var (xFirst, x) = logs[a];
+                var (yFirst, y) = logs[b];
+                var first = Math.Max(xFirst, yFirst);
+                var last = Math.Min(xFirst + x.Count, yFirst + y.Count) - 1;
+                // Find the highest index both hold where the terms agree; everything both hold before it must be identical.
+                for (var i = last; i >= first; i--)
                 {
-                    if (x[i].Term != y[i].Term)
+                    if (x[(int)(i - xFirst)].Term != y[(int)(i - yFirst)].Term)
                         continue;
-                    for (var j = 0; j <= i; j++)
+                    for (var j = first; j <= i; j++)
                     {
-                        if (!x[j].Raw.Span.SequenceEqual(y[j].Raw.Span))
-                            return $"log matching: {nodes[a].Id} and {nodes[b].Id} agree on the term at {i + 1} but differ at {j + 1}";
+                        if (!x[(int)(j - xFirst)].Raw.Span.SequenceEqual(y[(int)(j - yFirst)].Raw.Span))
+                            return $"log matching: {nodes[a].Id} and {nodes[b].Id} agree on the term at {i} but differ at {j}";
                     }
                     break;
                 }

@@ -7,9 +7,11 @@ namespace RaftRunner.Raft.Simulation;
 /// <summary>
 /// Runs one seeded fault schedule on a cluster of cores: messages are delivered, dropped, duplicated and
 /// delayed (reordered); links are cut asymmetrically and healed; nodes pause (messages wait for them), crash
-/// and restart with only their durable state; the leader gets proposals and clients send and retry updates. After every step the safety invariants are checked. Then the
-/// faults stop and the cluster must elect a leader and commit everything proposed to a live leader within a
-/// bounded number of ticks. Everything depends only on the seed.
+/// and restart with only their durable state; nodes compact their logs into snapshots (so lagging followers get
+/// InstallSnapshot); the leader gets proposals, membership changes (spare nodes join, members leave) and
+/// clients send and retry updates. After every step the safety invariants are checked. Then the faults stop
+/// and the cluster must elect a leader, finish any membership change and commit everything proposed to a live
+/// leader within a bounded number of ticks. Everything depends only on the seed.
 /// </summary>
 public sealed class Simulator
 {
@@ -26,6 +28,14 @@ public sealed class Simulator
     private readonly List<(RequestId Id, byte[] Data)> _unacknowledged = [];
     private readonly Dictionary<RequestId, long> _acknowledged = [];
     private static readonly DateTimeOffset Epoch = DateTimeOffset.FromUnixTimeSeconds(1_800_000_000);
+    private readonly PeerInfo[] _pool;
+
+    /// <summary>
+    /// One schedule in four trades membership changes and compactions for more leader crashes: committing an
+    /// older term's entry by counting (Figure 8) only shows when divergent logs meet many elections.
+    /// </summary>
+    private readonly bool _electionHeavy;
+    private bool _liveness;
     private int _now;
     private string? _clientViolation;
     private byte _nextValue;
@@ -40,10 +50,12 @@ public sealed class Simulator
         Seed = seed;
         _random = new Random(seed);
         var drawn = new[] { 3, 5, 7 }[_random.Next(3)];
+        _electionHeavy = _random.Next(4) == 0;
         var clusterSize = size ?? drawn;
-        var peers = Enumerable.Range(1, clusterSize).Select(i => new PeerInfo($"n{i}", $"tcp://127.0.0.1:{8040 + i}")).ToArray();
-        var configuration = ClusterConfiguration.Final(peers);
-        _nodes = peers.Select((p, i) => new SimNode(p.Id, configuration, seed * 31 + i, faults)).ToList();
+        // Two spare nodes start outside the configuration (CLIENT) and may join by a membership change.
+        _pool = Enumerable.Range(1, clusterSize + 2).Select(i => new PeerInfo($"n{i}", $"tcp://127.0.0.1:{8040 + i}")).ToArray();
+        var configuration = ClusterConfiguration.Final(_pool[..clusterSize]);
+        _nodes = _pool.Select((p, i) => new SimNode(p.Id, configuration, seed * 31 + i, faults)).ToList();
     }
 
     public int Seed { get; }
@@ -51,7 +63,10 @@ public sealed class Simulator
     /// <summary>When set, every step's faults and every node's state are written here (for replaying a failure).</summary>
     public TextWriter? Trace { get; init; }
 
-    public int Size => _nodes.Count;
+    public int Size => _nodes.Count - 2;
+
+    /// <summary>Membership changes that completed (the final ConfigUpdate answer arrived).</summary>
+    public int MembershipChanges { get; private set; }
 
     /// <summary>Runs the schedule; returns null when every invariant held, or what broke.</summary>
     public string? Run()
@@ -62,11 +77,15 @@ public sealed class Simulator
             {
                 Fault();
                 Tick();
-                Trace?.WriteLine($"step {step}: {Roles()} cut [{string.Join(" ", _cut.Select(c => $"{c.Item1}>{c.Item2}"))}] paused [{string.Join(" ", _paused)}]");
+                Trace?.WriteLine($"step {step}{(_electionHeavy ? " (election-heavy)" : "")}: {Roles()} cut [{string.Join(" ", _cut.Select(c => $"{c.Item1}>{c.Item2}"))}] paused [{string.Join(" ", _paused)}]");
                 if ((_clientViolation ?? _checker.Check(_nodes, _now) ?? _checker.CheckAcknowledged(_acknowledged)) is { } violation)
+                {
+                    DumpLogs();
                     return $"step {step}: {violation}";
+                }
             }
             // Faults stop: heal, restart, and demand progress.
+            _liveness = true;
             _cut.Clear();
             _paused.Clear();
             foreach (var node in _nodes.Where(n => !n.IsUp))
@@ -77,11 +96,15 @@ public sealed class Simulator
             for (var t = 0; t < LivenessTicks; t++)
             {
                 Tick();
-                Trace?.WriteLine($"liveness {t}: {Roles()} | {string.Join(" ", _nodes.Select(n => $"{n.Id}:v={n.Durable.VotedFor ?? "-"}@{n.Durable.Term} last={string.Join(",", n.Entries().TakeLast(2).Select(e => $"{e.Term}/{(e.Data.Length > 0 ? e.Data.Span[0] : -1)}"))}"))}");
+                Trace?.WriteLine($"liveness {t}: {Roles()} | {string.Join(" ", _nodes.Select(n => $"{n.Id}:v={n.Durable.VotedFor ?? "-"}@{n.Durable.Term} last={string.Join(",", n.Entries().Entries.TakeLast(2).Select(e => $"{e.Term}/{(e.Data.Length > 0 ? e.Data.Span[0] : -1)}"))}"))}");
                 if ((_clientViolation ?? _checker.Check(_nodes, _now) ?? _checker.CheckAcknowledged(_acknowledged)) is { } violation)
+                {
+                    DumpLogs();
                     return $"liveness tick {t}: {violation}";
-                if (proposer is not null && (proposer.Core!.Role != RaftRole.Leader || proposer.Core.Term != proposedIn))
-                    proposer = null; // that leader lost its term: its proposal may be gone, ask the next one
+                }
+                if (proposer is not null && (proposer.Core!.Role != RaftRole.Leader || proposer.Core.Term != proposedIn
+                    || _nodes.Any(n => n.Core!.Role == RaftRole.Leader && n.Core.Term > proposedIn)))
+                    proposer = null; // that leader lost its term (or leads a configuration nobody follows): ask the next one
                 if (proposer is null)
                 {
                     var leader = _nodes.Where(n => n.Core!.Role == RaftRole.Leader).MaxBy(n => n.Core!.Term);
@@ -100,7 +123,8 @@ public sealed class Simulator
                         proposer.Core!.RequestUpdate(id, id, data, Epoch.AddMilliseconds(_now * 10));
                     Flush(proposer);
                 }
-                if (_nodes.All(n => n.Core!.CommitIndex >= target) && _unacknowledged.Count == 0)
+                var members = proposer.Core!.Configuration;
+                if (!members.IsTransitional && _nodes.Where(n => members.IsMember(n.Id)).All(n => n.Core!.CommitIndex >= target) && _unacknowledged.Count == 0)
                     return null;
             }
             return $"no progress within {LivenessTicks} ticks after the faults stopped ({_unacknowledged.Count} updates never confirmed); roles: {Roles()}";
@@ -111,7 +135,23 @@ public sealed class Simulator
         }
     }
 
-    private string Roles() => string.Join(", ", _nodes.Select(n => $"{n.Id}={n.Core?.Role.ToString() ?? "down"}@{n.Core?.Term} commit {n.Core?.CommitIndex} last {n.Log.LastIndex}"));
+    /// <summary>In trace mode: every node's log as index:term, with c/j for final/joint CONFIG entries and k for checkpoints.</summary>
+    private void DumpLogs()
+    {
+        if (Trace is null)
+            return;
+        foreach (var node in _nodes)
+        {
+            var (first, entries) = node.Entries();
+            Trace.WriteLine($"  {node.Id} snapshot {node.Log.SnapshotIndex}/{node.Log.SnapshotTerm}: " + string.Join(" ", entries.Select((e, i) =>
+                $"{first + i}:{e.Term}{(e.Type == LogEntryType.Config ? (ConfigEntryData.TryDecode(e.Data.Span, out var d, out _) && d.IsTransitional ? "j" : "c") : e.Type == LogEntryType.Checkpoint ? "k" : "")}")));
+        }
+    }
+
+    private string Roles() => string.Join(", ", _nodes.Select(n => $"{n.Id}={n.Core?.Role.ToString() ?? "down"}@{n.Core?.Term} commit {n.Core?.CommitIndex} first {n.Log.SnapshotIndex + 1} last {n.Log.LastIndex}{(Trace is null ? "" : $" config {Describe(n.Core?.Membership ?? n.Store.Membership)}")}"));
+
+    private static string Describe(MembershipState m) =>
+        (m.Configuration.OldPeers is { } old ? string.Join("", old.Select(p => p.Id[1..])) + ">" : "") + string.Join("", m.Configuration.Peers.Select(p => p.Id[1..])) + $"@{m.PeersIndex}";
 
     private (RequestId Id, byte[] Data) NewRequest()
     {
@@ -125,6 +165,8 @@ public sealed class Simulator
     private void Fault()
     {
         var roll = _random.Next(100);
+        if (_electionHeavy && roll is >= 35 and < 40)
+            roll = 4; // no membership changes or compactions: leaders crash instead (Figure 8 situations)
         var node = _nodes[_random.Next(_nodes.Count)];
         var other = _nodes[_random.Next(_nodes.Count)];
         var leader = _nodes.Where(n => n.Core?.Role == RaftRole.Leader).MaxBy(n => n.Core!.Term);
@@ -170,6 +212,12 @@ public sealed class Simulator
                 leader.Core!.Propose(NextEntry(leader.Core.Term));
                 Flush(leader);
                 break;
+            case < 36 when leader is not null && !leader.Core!.Configuration.IsTransitional:
+                ChangeMembership(leader);
+                break;
+            case < 40 when node.IsUp:
+                node.TakeSnapshot(); // compaction: followers behind the snapshot now need InstallSnapshot
+                break;
             case < 50 when node.IsUp:
                 // A client sends a new update, or retries one that was never confirmed, to whichever node it knows.
                 var request = _unacknowledged.Count > 0 && _random.Next(2) == 0
@@ -181,15 +229,92 @@ public sealed class Simulator
         }
     }
 
+    /// <summary>
+    /// A ConfigUpdate to the leader with a random new member set. Nodes joining from outside first download the
+    /// leader's log and configuration, as RAFT.md recommends (zmq-raft's CLIENT start-up sync).
+    /// </summary>
+    private void ChangeMembership(SimNode leader)
+    {
+        // One server in or out at a time, as operators are told to (RAFT.md: start a new node as a CLIENT first).
+        // Replacing many at once can strand voters whose configuration lacks the candidates that could win: they
+        // ignore those candidates (RAFT.md point 1), and no election can succeed — zmq-raft shares that limit.
+        var current = leader.Core!.Configuration;
+        var members = current.Peers.ToList();
+        var outsiders = _pool.Where(p => !current.IsMember(p.Id)).ToList();
+        if ((_random.Next(2) == 0 || members.Count <= 1) && outsiders.Count > 0)
+            members.Add(outsiders[_random.Next(outsiders.Count)]);
+        else
+            members.RemoveAt(_random.Next(members.Count));
+        var chosen = members.OrderBy(_ => _random.Next()).ToArray();
+        foreach (var joiner in _nodes.Where(n => chosen.Any(p => p.Id == n.Id) && !current.IsMember(n.Id) && n != leader))
+            Sync(joiner, leader);
+        var raw = Protocol.MessagePack.MessagePackValue.Array(chosen.Select(p =>
+            Protocol.MessagePack.MessagePackValue.Array(Protocol.MessagePack.MessagePackValue.From(p.Id), Protocol.MessagePack.MessagePackValue.From(p.Url))));
+        var id = RequestId.New(Epoch.AddMilliseconds(_now * 10));
+        Trace?.WriteLine($"  t{_now} config update on {leader.Id} to [{string.Join(" ", chosen.Select(p => p.Id))}]");
+        leader.Core.ConfigUpdate(id, id, raw, Epoch.AddMilliseconds(_now * 10));
+        Flush(leader);
+    }
+
+    /// <summary>The host's start-up sync: download the leader's log, snapshot and configuration, restart from them.</summary>
+    private void Sync(SimNode node, SimNode leader)
+    {
+        Trace?.WriteLine($"  t{_now} {node.Id} syncs from {leader.Id}");
+        node.Crash();
+        node.Log.CopyFrom(leader.Log);
+        node.Store.Membership = leader.Core!.Membership;
+        node.Restart();
+    }
+
+    private readonly Dictionary<string, int> _crashAt = [];
+    private readonly HashSet<string> _wasLeader = [];
+
+    /// <summary>In election-heavy schedules a new leader often dies within a few ticks of winning, mid-replication.</summary>
+    private void CrashFreshLeaders()
+    {
+        foreach (var node in _nodes)
+        {
+            var leads = node.Core?.Role == RaftRole.Leader;
+            if (leads && _wasLeader.Add(node.Id) && _random.Next(5) < 2 && _nodes.Count(n => !n.IsUp) < _nodes.Count / 2)
+            {
+                _crashAt[node.Id] = _now + _random.Next(1, 8);
+                Trace?.WriteLine($"  t{_now} {node.Id} will crash at {_crashAt[node.Id]}");
+            }
+            if (!leads)
+                _wasLeader.Remove(node.Id);
+            if (_crashAt.TryGetValue(node.Id, out var at) && at <= _now)
+            {
+                _crashAt.Remove(node.Id);
+                if (node.IsUp)
+                    node.Crash();
+            }
+        }
+    }
+
     private void Tick()
     {
         _now++;
+        if (_electionHeavy && !_liveness)
+            CrashFreshLeaders();
         foreach (var node in _nodes.Where(n => n.IsUp && !_paused.Contains(n.Id)))
         {
             node.Core!.Tick();
             Flush(node);
         }
         Deliver();
+        // A node whose configuration went stale ignores the leader that keeps writing to it: the host, checking now
+        // and then, resyncs it — from a leader that is a member of its own configuration (one that is not, is on
+        // its way out, and a node that took its configuration would ignore it just the same).
+        if (_now % 50 != 0)
+            return;
+        foreach (var node in _nodes.Where(n => n.IsUp && !_paused.Contains(n.Id) && n.Core!.UnknownLeader is not null))
+        {
+            var (id, term) = node.Core!.UnknownLeader!.Value;
+            var leader = _nodes.First(n => n.Id == id);
+            var config = leader.Core?.Configuration;
+            if (leader.IsUp && leader.Core!.Role == RaftRole.Leader && leader.Core.Term == term && config!.IsMember(node.Id) && config.IsMember(leader.Id))
+                Sync(node, leader);
+        }
     }
 
     private void Deliver()
@@ -207,12 +332,14 @@ public sealed class Simulator
                     continue;
                 // ZeroMQ routes an answer to the asker's DEALER; a restarted process has a new one, so answers
                 // meant for its previous incarnation never reach it (requests, queued by the sender's DEALER, do).
-                if (incarnation != target.Incarnation && message is Protocol.Messages.RequestVoteResponse or Protocol.Messages.AppendEntriesResponse)
+                if (incarnation != target.Incarnation && message is Protocol.Messages.RequestVoteResponse or Protocol.Messages.AppendEntriesResponse or Protocol.Messages.InstallSnapshotResponse)
                     continue;
                 if (message is Protocol.Messages.RequestVoteRequest rv)
                     _askedBy[(to, from, rv.MessageId)] = fromIncarnation;
                 else if (message is Protocol.Messages.AppendEntriesRequest ae)
                     _askedBy[(to, from, ae.MessageId)] = fromIncarnation;
+                else if (message is Protocol.Messages.InstallSnapshotRequest snapshot)
+                    _askedBy[(to, from, snapshot.MessageId)] = fromIncarnation;
                 target.Core!.Step(new PeerMessage(from, message));
                 Flush(target);
             }
@@ -220,26 +347,25 @@ public sealed class Simulator
     }
 
     /// <summary>Carries out the node's Readies (see <see cref="ReadyDriver"/>); the network may drop, duplicate or delay.</summary>
-    private void Flush(SimNode node) => ReadyDriver.Drain(node.Core!, node.Log,
-        persist: hard => node.Durable = hard,
+    private void Flush(SimNode node) => ReadyDriver.Drain(node.Core!, node.Store,
         send: m =>
         {
             if (m.Message is Protocol.Messages.RequestVoteResponse { VoteGranted: true } v)
-                Trace?.WriteLine($"  t{_now} {node.Id} (incarnation {node.Incarnation}) grants {m.Peer} term {v.Term}");
+                Trace?.WriteLine($"  t{_now} {node.Id} (incarnation {node.Incarnation}, last {node.Core!.LastIndex}/{node.Core.LastTerm}, snapshot {node.Log.SnapshotIndex}) grants {m.Peer} term {v.Term}");
             Post(node.Id, m);
         },
         reply: OnReply,
         apply: entries =>
         {
-            foreach (var entry in entries)
-            {
-                if (entry.Type == LogEntryType.State && entry.RequestId != RequestId.Zero && !node.AppliedIds.Add(entry.RequestId))
-                    _clientViolation ??= $"{node.Id} applied request {entry.RequestId} twice";
-            }
-        });
+            if (node.Apply(entries) is { } twice)
+                _clientViolation ??= $"{node.Id} applied {twice}";
+        },
+        restore: snapshot => node.Restore(node.Log.ReadSnapshot(0, (int)node.Log.SnapshotSize)));
 
     private void OnReply(ClientReply reply)
     {
+        if (reply.Response is Protocol.Messages.ConfigUpdateResponse { Status: Protocol.Messages.ConfigUpdateStatus.Accepted, Index: not null })
+            MembershipChanges++;
         if (reply.Response is not Protocol.Messages.RequestUpdateResponse { Outcome: Protocol.Messages.RequestUpdateOutcome.Committed } done)
             return;
         if (_acknowledged.TryGetValue(done.RequestId, out var before) && before != (long)done.Index)
@@ -259,6 +385,7 @@ public sealed class Simulator
         {
             Protocol.Messages.RequestVoteResponse r => (uint?)r.MessageId,
             Protocol.Messages.AppendEntriesResponse r => r.MessageId,
+            Protocol.Messages.InstallSnapshotResponse r => r.MessageId,
             _ => null,
         };
         var target = _nodes.First(n => n.Id == message.Peer);

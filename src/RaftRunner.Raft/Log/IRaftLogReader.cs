@@ -13,6 +13,12 @@ public interface IRaftLogReader
 
     ulong SnapshotTerm { get; }
 
+    /// <summary>The snapshot's size in bytes (0 when there is none).</summary>
+    long SnapshotSize { get; }
+
+    /// <summary>Up to <paramref name="count"/> bytes of the snapshot's data from <paramref name="offset"/> (fewer at the end).</summary>
+    ReadOnlyMemory<byte> ReadSnapshot(long offset, int count);
+
     long LastIndex { get; }
 
     /// <summary>The term at <paramref name="index"/> (the snapshot's term at SnapshotIndex); null outside SnapshotIndex..LastIndex.</summary>

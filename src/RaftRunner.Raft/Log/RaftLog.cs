@@ -6,7 +6,8 @@ namespace RaftRunner.Raft.Log;
 /// The core's view of the log: the durable store below <c>_tailStart</c>, and in memory the entries from
 /// <c>_tailStart</c> on that are written but not yet acknowledged as durable. Writes reach the store in order
 /// (each Ready carries the changes since the previous one), and no write in flight touches an index below
-/// <c>_tailStart</c>, so reads below it from the store are stable.
+/// <c>_tailStart</c>, so reads below it from the store are stable. A snapshot installed by the core (one that
+/// arrived from the leader) is an overlay until its write is durable: below its index nothing is readable.
 /// </summary>
 internal sealed class RaftLog(IRaftLogReader durable)
 {
@@ -15,8 +16,22 @@ internal sealed class RaftLog(IRaftLogReader durable)
     private long _dirtyFrom = long.MaxValue;
     private bool _hasWrite;
     private int _inFlight;
+    private SnapshotInstall? _installed; // installed in memory, durable once the write carrying it is done
+    private SnapshotInstall? _installToWrite;
 
-    public long SnapshotIndex => durable.SnapshotIndex;
+    public long SnapshotIndex => _installed?.Index ?? durable.SnapshotIndex;
+
+    public ulong SnapshotTerm => _installed?.Term ?? durable.SnapshotTerm;
+
+    public long SnapshotSize => durable.SnapshotSize;
+
+    public ReadOnlyMemory<byte> ReadSnapshot(long offset, int count) => durable.ReadSnapshot(offset, count);
+
+    /// <summary>True while a snapshot installed by the core is not yet in the store.</summary>
+    public bool HasInstalledSnapshotPending => _installed is not null;
+
+    /// <summary>The first index with an entry (zmq-raft's firstIndex).</summary>
+    public long FirstIndex => SnapshotIndex + 1;
 
     public long LastIndex => _tailStart - 1 + _tail.Count;
 
@@ -26,6 +41,13 @@ internal sealed class RaftLog(IRaftLogReader durable)
     {
         if (index >= _tailStart)
             return index <= LastIndex ? _tail[(int)(index - _tailStart)].Term : null;
+        if (_installed is { } snapshot)
+        {
+            if (index < snapshot.Index)
+                return null;
+            if (index == snapshot.Index)
+                return snapshot.Term;
+        }
         return durable.TermAt(index);
     }
 
@@ -40,7 +62,13 @@ internal sealed class RaftLog(IRaftLogReader durable)
                 return true;
             }
         }
-        // A durable hit beyond a pending truncation is gone.
+        // A durable hit beyond a pending truncation is gone, and so is every one when an installed snapshot
+        // discards the log (the request-id cache goes with it, spec §5.2).
+        if (_installed is { KeepLogAfter: false })
+        {
+            index = 0;
+            return false;
+        }
         return durable.TryGetRequestIndex(id, out index) && index < _tailStart;
     }
 
@@ -90,6 +118,26 @@ internal sealed class RaftLog(IRaftLogReader durable)
         _hasWrite = true;
     }
 
+    /// <summary>
+    /// Installs a snapshot that arrived from the leader. It is a compaction when the durable log already holds
+    /// <paramref name="term"/> at <paramref name="index"/> (an unwritten tail does not count: the leader resends
+    /// what is dropped); otherwise the whole log is discarded and the log ends at the snapshot.
+    /// </summary>
+    public void InstallSnapshot(long index, ulong term)
+    {
+        var keep = index < _tailStart && TermAt(index) == term && index <= LastIndex;
+        var install = new SnapshotInstall(index, term, keep);
+        if (!keep)
+        {
+            _tail.Clear();
+            _tailStart = index + 1;
+        }
+        _installed = install;
+        _installToWrite = install;
+        _dirtyFrom = Math.Min(_dirtyFrom, _tailStart);
+        _hasWrite = true;
+    }
+
     public bool HasPendingWrite => _hasWrite;
 
     /// <summary>The changes since the last call, for a Ready; null when there are none.</summary>
@@ -102,7 +150,9 @@ internal sealed class RaftLog(IRaftLogReader durable)
         _dirtyFrom = long.MaxValue;
         _hasWrite = false;
         _inFlight++;
-        return new LogWrite(from - 1, entries);
+        var install = _installToWrite;
+        _installToWrite = null;
+        return new LogWrite(from - 1, entries, install);
     }
 
     /// <summary>The host made the oldest handed-out write durable.</summary>
@@ -115,6 +165,7 @@ internal sealed class RaftLog(IRaftLogReader durable)
             var last = LastIndex;
             _tail.Clear();
             _tailStart = last + 1;
+            _installed = null; // the store has it now
         }
     }
 }

@@ -14,10 +14,11 @@ internal sealed class TestCluster
     private readonly Queue<(string From, string To, object Message)> _wire = new();
     private readonly HashSet<(string, string)> _cut = [];
 
-    public TestCluster(int size, int seed = 1, Func<RaftCoreOptions, RaftCoreOptions>? configure = null)
+    /// <param name="spares">Nodes beyond <paramref name="size"/> that start outside the configuration (CLIENT), ready to join.</param>
+    public TestCluster(int size, int seed = 1, Func<RaftCoreOptions, RaftCoreOptions>? configure = null, int spares = 0)
     {
-        var peers = Enumerable.Range(1, size).Select(i => new PeerInfo($"n{i}", $"tcp://127.0.0.1:{8040 + i * 10}")).ToArray();
-        Configuration = ClusterConfiguration.Final(peers);
+        var peers = Enumerable.Range(1, size + spares).Select(Peer).ToArray();
+        Configuration = ClusterConfiguration.Final(peers[..size]);
         foreach (var p in peers)
         {
             var options = new RaftCoreOptions { NodeId = p.Id };
@@ -33,6 +34,9 @@ internal sealed class TestCluster
         foreach (var (id, (hard, log, commit)) in start)
             Nodes[id] = new TestNode(new RaftCoreOptions { NodeId = id }, Configuration, seed * 100 + Nodes.Count, hard, log, commit);
     }
+
+    /// <summary>The peer entry of node n<paramref name="i"/>.</summary>
+    public static PeerInfo Peer(int i) => new($"n{i}", $"tcp://127.0.0.1:{8040 + i * 10}");
 
     /// <summary>Messages matching this are dropped on the wire (a finer knife than <see cref="Cut"/>).</summary>
     public Func<string, string, object, bool>? Drop { get; set; }
@@ -102,11 +106,11 @@ internal sealed class TestCluster
     }
 
     /// <summary>Carries out every Ready of <paramref name="node"/>, in the contract's order.</summary>
-    public void Flush(TestNode node) => Simulation.ReadyDriver.Drain(node.Core, node.Log,
-        persist: hard => node.Durable = hard,
+    public void Flush(TestNode node) => Simulation.ReadyDriver.Drain(node.Core, node.Store,
         send: m => Post(node.Id, m),
         reply: r => Replies.Add((node.Id, r)),
-        apply: node.Applied.AddRange);
+        apply: node.Applied.AddRange,
+        restore: node.Restore);
 
     private void Post(string from, PeerMessage message)
     {
@@ -124,21 +128,62 @@ internal sealed class TestNode
 
     public TestNode(RaftCoreOptions options, ClusterConfiguration configuration, int seed, HardState hard, LogEntry[] log, long commit)
     {
-        Log = new InMemoryRaftLog();
-        Log.Write(0, log);
-        Durable = hard;
-        Core = new RaftCore(options, hard, configuration, Log, commit, seed);
+        Store = new Simulation.DurableStore(configuration) { Hard = hard };
+        Store.Log.Write(0, log);
+        Core = new RaftCore(options, hard, configuration, Store.Log, commit, seed);
     }
 
     public string Id => Core.Id;
 
     public RaftCore Core { get; }
 
-    public InMemoryRaftLog Log { get; }
+    public Simulation.DurableStore Store { get; }
+
+    public InMemoryRaftLog Log => Store.Log;
 
     /// <summary>Entries handed to the state machine, in order.</summary>
     public List<LogEntry> Applied { get; } = [];
 
+    /// <summary>Snapshots handed to the state machine to restore, in order.</summary>
+    public List<SnapshotInstall> RestoredSnapshots { get; } = [];
+
     /// <summary>The hard state as persisted (what survives a crash).</summary>
-    public HardState Durable { get; set; }
+    public HardState Durable => Store.Hard;
+
+    /// <summary>
+    /// The host's snapshot: what the state machine applied, as length-prefixed raw entries (plus
+    /// <paramref name="padding"/> zero bytes, to make a snapshot that takes several chunks), installed as a
+    /// compaction of the log up to the last applied index.
+    /// </summary>
+    public void Compact(int padding = 0)
+    {
+        var applied = Core.LastApplied;
+        var output = new MemoryStream();
+        foreach (var entry in Applied.Take((int)applied))
+        {
+            output.Write(BitConverter.GetBytes(entry.Raw.Length));
+            output.Write(entry.Raw.Span);
+        }
+        output.Write(BitConverter.GetBytes(-1 - padding)); // a negative length marks the padding
+        output.Write(new byte[padding]);
+        Log.InstallSnapshot(applied, Log.TermAt(applied) ?? throw new InvalidOperationException($"no term at {applied}"), output.ToArray());
+    }
+
+    /// <summary>The state machine restores a snapshot: its entries replace what was applied.</summary>
+    public void Restore(SnapshotInstall snapshot)
+    {
+        RestoredSnapshots.Add(snapshot);
+        Applied.Clear();
+        var data = Log.ReadSnapshot(0, (int)Log.SnapshotSize).ToArray();
+        for (var at = 0; at < data.Length;)
+        {
+            var length = BitConverter.ToInt32(data, at);
+            if (length < 0)
+                break; // the padding marker
+            Applied.Add(LogEntry.TryWrap(data.AsMemory(at + 4, length).ToArray(), out var entry, out var error) ? entry : throw new InvalidOperationException(error));
+            at += 4 + length;
+        }
+        if (Applied.Count != snapshot.Index)
+            throw new InvalidOperationException($"snapshot {snapshot.Index} restored {Applied.Count} entries");
+    }
 }

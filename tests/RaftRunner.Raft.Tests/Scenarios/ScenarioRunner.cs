@@ -68,7 +68,7 @@ internal sealed class ScenarioRunner
         switch (words[0])
         {
             case "cluster":
-                _cluster = new TestCluster(Arg(words, "nodes"), Arg(words, "seed"));
+                _cluster = new TestCluster(Arg(words, "nodes"), Arg(words, "seed"), spares: OptionalArg(words, "spares") ?? 0);
                 return Status();
             case "run":
                 Need(cluster).Run(int.Parse(words[1], CultureInfo.InvariantCulture));
@@ -79,6 +79,21 @@ internal sealed class ScenarioRunner
             case "isolate":
                 Need(cluster).Isolate(words[1]);
                 return "ok";
+            case "cut":
+                Need(cluster).Cut(words[1], words[2]);
+                return "ok";
+            case "config-update":
+                // config-update <node> <request-number> <peer ids…>: a client's ConfigUpdate to that node
+                var target = Need(cluster).Nodes[words[1]];
+                if (!_requestIds.TryGetValue(words[2], out var configId))
+                    _requestIds[words[2]] = configId = RequestId.New(Now.AddSeconds(int.Parse(words[2], CultureInfo.InvariantCulture)));
+                target.Core.ConfigUpdate(words[2], configId, Membership.MembershipChangeTests.Peers(words.Skip(3).Select(w => int.Parse(w[1..], CultureInfo.InvariantCulture)).ToArray()), Now);
+                var first = cluster!.Replies.Count;
+                cluster.Flush(target);
+                return string.Join("\n", cluster.Replies.Skip(first).Select(r => $"{r.Node} answers {r.Reply.Token}: {Describe(r.Reply.Response)}"));
+            case "config":
+                return string.Join("\n", Need(cluster).Nodes.Values.Select(n =>
+                    $"{n.Id}: {n.Core.Role,-9} {Describe(n.Core.Configuration.ToEntryData())} from {(n.Core.Membership.PeersIndex is { } at ? $"entry {at}" : "start")}"));
             case "heal":
                 Need(cluster).HealAll();
                 return "ok";
@@ -96,7 +111,7 @@ internal sealed class ScenarioRunner
                 return string.Join("\n", Need(cluster).Replies.Select(r => $"{r.Node} answers {r.Reply.Token}: {Describe(r.Reply.Response)}"));
             case "logs":
                 return string.Join("\n", Need(cluster).Nodes.Values.Select(n =>
-                    $"{n.Id}: " + string.Join(" ", Enumerable.Range(1, (int)n.Log.LastIndex).Select(i => Entry(n.Log.Entries(i, i)[0])))));
+                    $"{n.Id}: " + string.Join(" ", Enumerable.Range((int)n.Log.SnapshotIndex + 1, (int)(n.Log.LastIndex - n.Log.SnapshotIndex)).Select(i => Entry(n.Log.Entries(i, i)[0])))));
             default:
                 throw new FormatException($"unknown command '{words[0]}'");
         }
@@ -108,7 +123,7 @@ internal sealed class ScenarioRunner
     private static string Entry(LogEntry e) => e.Type switch
     {
         LogEntryType.Checkpoint => $"[{e.Term} checkpoint]",
-        LogEntryType.Config => $"[{e.Term} config]",
+        LogEntryType.Config => ConfigEntryData.TryDecode(e.Data.Span, out var data, out _) ? $"[{e.Term} config {Describe(data)}]" : $"[{e.Term} config ?]",
         _ => $"[{e.Term} {Encoding.UTF8.GetString(e.Data.Span)}]",
     };
 
@@ -120,11 +135,25 @@ internal sealed class ScenarioRunner
             RequestUpdateOutcome.NotLeader => $"not leader (leader {r.LeaderId ?? "unknown"})",
             var o => o.ToString().ToLowerInvariant(),
         },
+        ConfigUpdateResponse c => c.Status switch
+        {
+            ConfigUpdateStatus.Accepted when c.Index is { } index => $"config changed (joint entry {index})",
+            ConfigUpdateStatus.Accepted => "accepted",
+            ConfigUpdateStatus.NotLeader => $"not leader (leader {c.LeaderId ?? "unknown"})",
+            ConfigUpdateStatus.ConfigError => $"error {c.ErrorName}: {c.ErrorMessage}",
+            var status => status.ToString().ToLowerInvariant(),
+        },
+        ConfigEntryData d => d.OldPeers is { } old
+            ? $"{string.Join(",", old.Select(p => p.Id))}->{string.Join(",", d.Peers.Select(p => p.Id))}"
+            : string.Join(",", d.Peers.Select(p => p.Id)),
         _ => response.ToString() ?? "",
     };
 
     private static int Arg(string[] words, string name) =>
         int.Parse(words.Single(w => w.StartsWith(name + "=", StringComparison.Ordinal))[(name.Length + 1)..], CultureInfo.InvariantCulture);
+
+    private static int? OptionalArg(string[] words, string name) =>
+        words.Any(w => w.StartsWith(name + "=", StringComparison.Ordinal)) ? Arg(words, name) : null;
 
     private static TestCluster Need(TestCluster? cluster) => cluster ?? throw new FormatException("start with: cluster nodes=N seed=S");
 }
