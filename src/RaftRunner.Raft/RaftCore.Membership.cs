@@ -82,7 +82,10 @@ public sealed partial class RaftCore
             Answer(new ConfigUpdateResponse(id, ConfigUpdateStatus.ConfigError, ErrorName: validation.ErrorName, ErrorMessage: validation.ErrorMessage));
             return;
         }
-        if (validation.Busy || validation.NewPeers is not { } newPeers)
+        // zmq-raft starts a new change as soon as Cnew is appended; one that starts before Cnew commits can strand
+        // the cluster (the simulator found a leader outside Cnew doing so, after which no node could be elected).
+        // Until the configuration in force is committed, the change before it is still under way: busy.
+        if (validation.Busy || validation.NewPeers is not { } newPeers || _peersIndex > CommitIndex)
         {
             Answer(new ConfigUpdateResponse(id, ConfigUpdateStatus.Busy));
             return;

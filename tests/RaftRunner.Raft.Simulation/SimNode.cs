@@ -15,9 +15,10 @@ public sealed class SimNode
     private readonly RaftCoreOptions _options;
     private int _incarnation;
 
-    internal SimNode(string id, ClusterConfiguration configuration, int seed, CoreFaults faults)
+    internal SimNode(string id, ClusterConfiguration configuration, int seed, CoreFaults faults, Func<RaftCoreOptions, RaftCoreOptions>? configure = null)
     {
-        _options = new RaftCoreOptions { NodeId = id, Faults = faults };
+        var options = new RaftCoreOptions { NodeId = id, Faults = faults };
+        _options = configure?.Invoke(options) ?? options;
         Store = new DurableStore(configuration) { SnapshotRequestIds = RequestIdsIn, SnapshotConfiguration = ConfigurationIn };
         Seed = seed;
         Restart();

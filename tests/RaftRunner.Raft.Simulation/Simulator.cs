@@ -55,7 +55,18 @@ public sealed class Simulator
         // Two spare nodes start outside the configuration (CLIENT) and may join by a membership change.
         _pool = Enumerable.Range(1, clusterSize + 2).Select(i => new PeerInfo($"n{i}", $"tcp://127.0.0.1:{8040 + i}")).ToArray();
         var configuration = ClusterConfiguration.Final(_pool[..clusterSize]);
-        _nodes = _pool.Select((p, i) => new SimNode(p.Id, configuration, seed * 31 + i, faults)).ToList();
+        // Beyond zmq-raft, in some schedules: a pipelining window and TimeoutNow between RaftRunner nodes, check-quorum.
+        var ids = _pool.Select(p => p.Id).ToHashSet();
+        var pipelined = _random.Next(3) == 0;
+        var checkQuorum = _random.Next(3) == 0;
+        Options = o => o with
+        {
+            AppendEntriesWindow = pipelined ? 4 : 1,
+            PipelinedPeers = pipelined ? ids : new HashSet<string>(),
+            TimeoutNowPeers = pipelined ? ids : new HashSet<string>(),
+            CheckQuorum = checkQuorum,
+        };
+        _nodes = _pool.Select((p, i) => new SimNode(p.Id, configuration, seed * 31 + i, faults, Options)).ToList();
     }
 
     public int Seed { get; }
@@ -64,6 +75,9 @@ public sealed class Simulator
     public TextWriter? Trace { get; init; }
 
     public int Size => _nodes.Count - 2;
+
+    /// <summary>The core options this schedule's nodes run with.</summary>
+    public Func<RaftCoreOptions, RaftCoreOptions> Options { get; }
 
     /// <summary>Membership changes that completed (the final ConfigUpdate answer arrived).</summary>
     public int MembershipChanges { get; private set; }
@@ -108,7 +122,7 @@ public sealed class Simulator
                 if (proposer is null)
                 {
                     var leader = _nodes.Where(n => n.Core!.Role == RaftRole.Leader).MaxBy(n => n.Core!.Term);
-                    if (leader is null)
+                    if (leader is null || leader.Core!.IsTransferringLeadership)
                         continue;
                     // One proposal in the leader's own term commits everything before it (no stuck tail).
                     proposer = leader;
@@ -208,8 +222,12 @@ public sealed class Simulator
             case < 31:
                 _paused.Remove(node.Id);
                 break;
-            case < 35 when leader is not null:
+            case < 34 when leader is not null && !leader.Core!.IsTransferringLeadership:
                 leader.Core!.Propose(NextEntry(leader.Core.Term));
+                Flush(leader);
+                break;
+            case < 35 when leader is not null && other != leader && _random.Next(3) == 0:
+                leader.Core!.TransferLeadership(other.Id); // refused (false) when other is not a member
                 Flush(leader);
                 break;
             case < 36 when leader is not null && !leader.Core!.Configuration.IsTransitional:
@@ -333,6 +351,8 @@ public sealed class Simulator
                 // ZeroMQ routes an answer to the asker's DEALER; a restarted process has a new one, so answers
                 // meant for its previous incarnation never reach it (requests, queued by the sender's DEALER, do).
                 if (incarnation != target.Incarnation && message is Protocol.Messages.RequestVoteResponse or Protocol.Messages.AppendEntriesResponse or Protocol.Messages.InstallSnapshotResponse)
+                    continue;
+                if (message is TimeoutNowRequest && fromIncarnation != _nodes.First(n => n.Id == from).Incarnation)
                     continue;
                 if (message is Protocol.Messages.RequestVoteRequest rv)
                     _askedBy[(to, from, rv.MessageId)] = fromIncarnation;

@@ -157,6 +157,36 @@ public sealed class ElectionTests
     }
 
     [Fact]
+    public void A_throttled_candidate_refuses_a_higher_term_then_answers_by_the_normal_rules_after_eight_throttled_timeouts()
+    {
+        var candidate = NewFollower("n1");
+        for (var i = 0; i < 100 && candidate.Role != RaftRole.Candidate; i++)
+            candidate.Tick();
+        _ = candidate.GetReady();
+        var term = candidate.Term;
+        candidate.Step(new PeerMessage("n2", new RequestVoteRequest(1, "n2", term + 1, 5, term)));
+        Assert.Equal(new RequestVoteResponse(1, term, false), Assert.Single(candidate.GetReady().MessagesNow).Message); // RAFT.md point 3
+        for (var i = 0; i < 8 * 31; i++)
+            candidate.Tick();
+        Assert.Equal(term, candidate.Term); // still no new term of its own (point 2)
+        candidate.Step(new PeerMessage("n2", new RequestVoteRequest(2, "n2", term + 1, 5, term)));
+        Assert.Equal(RaftRole.Follower, candidate.Role);
+        Assert.Equal(new RequestVoteResponse(2, term + 1, true), Assert.Single(candidate.GetReady().MessagesAfterPersist).Message);
+    }
+
+    [Fact]
+    public void A_leader_stepping_down_in_its_own_term_keeps_its_vote()
+    {
+        var cluster = new TestCluster(3, configure: o => o with { CheckQuorum = true });
+        cluster.RunUntil(() => cluster.Leaders.Count() == 1);
+        var leader = cluster.Leaders.Single();
+        cluster.Isolate(leader.Id);
+        cluster.RunUntil(() => leader.Core.Role != RaftRole.Leader);
+        Assert.Equal(leader.Id, leader.Core.VotedFor); // forgetting it would let a late RequestVote of this term win
+        Assert.Equal(leader.Id, leader.Durable.VotedFor);
+    }
+
+    [Fact]
     public void After_healing_a_partition_the_cluster_converges_on_one_leader()
     {
         var cluster = new TestCluster(5, seed: 7);

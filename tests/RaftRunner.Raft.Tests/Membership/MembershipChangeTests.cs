@@ -194,6 +194,42 @@ public sealed class MembershipChangeTests
     }
 
     [Fact]
+    public void A_new_change_before_Cnew_commits_is_busy()
+    {
+        var cluster = Elected(out var leader, size: 3, spares: 1);
+        cluster.Drop = (from, _, message) => from == leader.Id && message is AppendEntriesRequest ae && ae.Entries.Any(IsFinalConfig);
+        leader.Core.ConfigUpdate("c1", RequestId.New(Now), Peers(1, 2, 3, 4), Now);
+        cluster.Flush(leader);
+        cluster.RunUntil(() => AnswersTo(cluster, "c1").Length == 2); // Cnew appended, not committed
+        Assert.False(leader.Core.Configuration.IsTransitional);
+        var next = RequestId.New(Now);
+        leader.Core.ConfigUpdate("c2", next, Peers(1, 2, 3), Now);
+        cluster.Flush(leader);
+        Assert.Equal([new ConfigUpdateResponse(next, ConfigUpdateStatus.Busy)], AnswersTo(cluster, "c2"));
+        cluster.Drop = null;
+        cluster.RunUntil(() => leader.Core.CommitIndex == leader.Core.LastIndex);
+        leader.Core.ConfigUpdate("c3", next, Peers(1, 2, 3), Now);
+        cluster.Flush(leader);
+        Assert.Equal([new ConfigUpdateResponse(next, ConfigUpdateStatus.Accepted)], AnswersTo(cluster, "c3"));
+    }
+
+    [Fact]
+    public void A_snapshot_that_records_a_configuration_gives_it_to_the_follower_that_installs_it()
+    {
+        var peer = Harness.TestCluster.Peer;
+        var initial = Raft.Membership.ClusterConfiguration.Final([peer(1), peer(2), peer(3)]);
+        var follower = new RaftCore(new RaftCoreOptions { NodeId = "n2" }, default, initial, new Raft.Log.InMemoryRaftLog(), 0, 1);
+        follower.Step(new PeerMessage("n1", new InstallSnapshotRequest(1, "n1", 2, 10, 2, 0, 1, new byte[] { 1 })));
+        _ = follower.GetReady();
+        var recorded = Raft.Membership.ClusterConfiguration.Final([peer(1), peer(2), peer(4)]);
+        follower.RestoreMembershipFromSnapshot(10, recorded);
+        Assert.Equal(["n1", "n2", "n4"], Ids(follower.Configuration.Peers));
+        Assert.Equal(10, follower.Membership.PeersIndex);
+        Assert.Same(recorded, follower.Membership.Committed);
+        Assert.Equal(follower.Membership, follower.GetReady().Membership);
+    }
+
+    [Fact]
     public void A_new_leader_that_inherits_a_committed_joint_configuration_moves_on_to_Cnew()
     {
         var cluster = Elected(out var leader, size: 3, spares: 1);
