@@ -111,6 +111,41 @@ public sealed class ReplicationTests
     }
 
     [Fact]
+    public void The_RAFT_md_checkpointing_scenario_commits_the_old_entry_under_a_checkpoint_and_answers_the_client_after_apply()
+    {
+        // RAFT.md "Checkpointing": A leads; B and C go down; a client's update reaches A, which cannot commit it;
+        // A restarts (its state machine has applied nothing new), B and C come back, A wins the next term.
+        var now = DateTimeOffset.FromUnixTimeSeconds(1_800_000_000);
+        var first = new TestCluster(3, seed: 3);
+        first.RunUntil(() => first.Leaders.Count() == 1 && first.Nodes.Values.All(n => n.Core.LeaderId is not null));
+        var a = first.Leaders.Single();
+        first.Isolate(a.Id);
+        var id = RequestId.New(now);
+        a.Core.RequestUpdate("client", id, "update"u8.ToArray(), now);
+        first.Flush(a);
+        Assert.Equal(1L, a.Core.LastIndex);
+        Assert.Equal(0L, a.Core.CommitIndex);
+
+        var restarted = new TestCluster(first.Nodes.ToDictionary(
+            kv => kv.Key,
+            kv => (kv.Value.Durable, kv.Value.Log.LastIndex == 0 ? Array.Empty<LogEntry>() : kv.Value.Log.Entries(1, kv.Value.Log.LastIndex).ToArray(), 0L)));
+        var others = restarted.Nodes.Keys.Where(k => k != a.Id).ToArray();
+        restarted.Cut(others[0], others[1]); // B and C can only elect A
+        restarted.RunUntil(() => restarted.Nodes[a.Id].Core.Role == RaftRole.Leader);
+        var leader = restarted.Nodes[a.Id];
+        var checkpoint = leader.Log.Entries(2, 2)[0];
+        Assert.Equal(LogEntryType.Checkpoint, checkpoint.Type);
+        Assert.Equal(leader.Core.Term, checkpoint.Term);
+        Assert.Equal(LogEntry.CheckpointData.ToArray(), checkpoint.Data.ToArray());
+        restarted.RunUntil(() => leader.Core.LastApplied == 2);
+        // The client retries at the new leader: the entry is found by its request id, applied, answered with index 1.
+        leader.Core.RequestUpdate("retry", id, "update"u8.ToArray(), now);
+        restarted.Flush(leader);
+        Assert.Contains(restarted.Replies, r => Equals(r.Reply.Token, "retry") && Equals(r.Reply.Response, RequestUpdateResponse.Committed(id, 1)));
+        Assert.Equal(2L, leader.Core.LastIndex); // nothing appended twice
+    }
+
+    [Fact]
     public void A_follower_stops_rather_than_replace_a_committed_entry()
     {
         var log = new InMemoryRaftLog();
