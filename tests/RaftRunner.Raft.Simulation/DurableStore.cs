@@ -19,6 +19,9 @@ public sealed class DurableStore(ClusterConfiguration initial)
 
     public InMemoryRaftLog Log { get; } = new();
 
+    /// <summary>Snapshots received from a leader and installed (for the simulator's statistics).</summary>
+    public int SnapshotsInstalled { get; private set; }
+
     /// <summary>
     /// Reads the request ids (and their indexes) a snapshot's data records, to re-seed the request-id cache when
     /// an installed snapshot discards the log — what RaftRunner's snapshot envelope does; null keeps zmq-raft's
@@ -53,6 +56,7 @@ public sealed class DurableStore(ClusterConfiguration initial)
             if (_tempIdentity is not { } id || id.Index != install.Index || id.Term != install.Term)
                 throw new InvalidOperationException($"no received snapshot {install.Index}/{install.Term} to install");
             Log.InstallSnapshot(install.Index, install.Term, _temp, install.KeepLogAfter);
+            SnapshotsInstalled++;
             if (!install.KeepLogAfter && SnapshotRequestIds is { } read)
             {
                 foreach (var (requestId, index) in read(_temp))

@@ -27,16 +27,20 @@ for (var i = 0; i + 1 < args.Length; i += 2)
 var seeds = only is { } s ? [s] : Enumerable.Range(firstSeed, schedules).ToArray();
 var clock = Stopwatch.StartNew();
 var violations = 0;
+long membershipChanges = 0, snapshots = 0;
 foreach (var seed in seeds)
 {
     var simulator = new Simulator(seed, faults, size) { Trace = only is not null && Environment.GetEnvironmentVariable("RAFTRUNNER_SIM_TRACE") == "1" ? Console.Out : null };
-    if (simulator.Run() is { } violation)
+    var result = simulator.Run();
+    membershipChanges += simulator.MembershipChanges;
+    snapshots += simulator.SnapshotsInstalled;
+    if (result is { } violation)
     {
         violations++;
         Console.WriteLine($"seed {seed} ({simulator.Size} nodes): {violation}");
         Console.WriteLine($"  replay: dotnet run --project tests/RaftRunner.Raft.Simulation -c Release -- --seed {seed}");
     }
 }
-Console.WriteLine($"({clock.Elapsed.TotalSeconds:0.0} s)");
+Console.WriteLine($"({clock.Elapsed.TotalSeconds:0.0} s; {membershipChanges} membership changes completed, {snapshots} snapshots installed by followers)");
 Console.WriteLine($"simulated {seeds.Length} schedules, {violations} violations");
 return violations == 0 ? 0 : 1;

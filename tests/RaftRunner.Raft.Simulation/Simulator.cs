@@ -6,7 +6,8 @@ namespace RaftRunner.Raft.Simulation;
 
 /// <summary>
 /// Runs one seeded fault schedule on a cluster of cores: messages are delivered, dropped, duplicated and
-/// delayed (reordered); links are cut asymmetrically and healed; nodes pause (messages wait for them), crash
+/// delayed (reordered); links are cut one way, the leader is cut from some followers, the cluster is split in
+/// two, and links heal; nodes pause (messages wait for them), crash
 /// and restart with only their durable state; nodes compact their logs into snapshots (so lagging followers get
 /// InstallSnapshot); the leader gets proposals, membership changes (spare nodes join, members leave) and
 /// clients send and retry updates. After every step the safety invariants are checked. Then the faults stop
@@ -78,6 +79,9 @@ public sealed class Simulator
 
     /// <summary>The core options this schedule's nodes run with.</summary>
     public Func<RaftCoreOptions, RaftCoreOptions> Options { get; }
+
+    /// <summary>Snapshots that followers received from a leader and installed.</summary>
+    public int SnapshotsInstalled => _nodes.Sum(n => n.Store.SnapshotsInstalled);
 
     /// <summary>Membership changes that completed (the final ConfigUpdate answer arrived).</summary>
     public int MembershipChanges { get; private set; }
@@ -179,7 +183,7 @@ public sealed class Simulator
     private void Fault()
     {
         var roll = _random.Next(100);
-        if (_electionHeavy && roll is >= 35 and < 40)
+        if (_electionHeavy && roll is >= 35 and < 41)
             roll = 4; // no membership changes or compactions: leaders crash instead (Figure 8 situations)
         var node = _nodes[_random.Next(_nodes.Count)];
         var other = _nodes[_random.Next(_nodes.Count)];
@@ -216,13 +220,25 @@ public sealed class Simulator
             case < 26:
                 _cut.Clear();
                 break;
+            case < 27:
+                // A symmetric partition: two random sides, no link between them either way.
+                var side = _nodes.Where(_ => _random.Next(2) == 0).Select(n => n.Id).ToHashSet();
+                foreach (var a in _nodes.Where(n => side.Contains(n.Id)))
+                {
+                    foreach (var b in _nodes.Where(n => !side.Contains(n.Id)))
+                    {
+                        _cut.Add((a.Id, b.Id));
+                        _cut.Add((b.Id, a.Id));
+                    }
+                }
+                break;
             case < 28 when node.IsUp:
                 _paused.Add(node.Id); // a long GC pause or a stopped VM: time passes, the node notices nothing
                 break;
             case < 31:
                 _paused.Remove(node.Id);
                 break;
-            case < 34 when leader is not null && !leader.Core!.IsTransferringLeadership:
+            case < 33 when leader is not null && !leader.Core!.IsTransferringLeadership:
                 leader.Core!.Propose(NextEntry(leader.Core.Term));
                 Flush(leader);
                 break;
@@ -230,10 +246,10 @@ public sealed class Simulator
                 leader.Core!.TransferLeadership(other.Id); // refused (false) when other is not a member
                 Flush(leader);
                 break;
-            case < 36 when leader is not null && !leader.Core!.Configuration.IsTransitional:
+            case < 37 when leader is not null && !leader.Core!.Configuration.IsTransitional:
                 ChangeMembership(leader);
                 break;
-            case < 40 when node.IsUp:
+            case < 41 when node.IsUp:
                 node.TakeSnapshot(); // compaction: followers behind the snapshot now need InstallSnapshot
                 break;
             case < 50 when node.IsUp:
@@ -264,6 +280,12 @@ public sealed class Simulator
         else
             members.RemoveAt(_random.Next(members.Count));
         var chosen = members.OrderBy(_ => _random.Next()).ToArray();
+        // An operator checks (RequestLogInfo) that the members who stay are caught up before changing membership:
+        // a member that never received the log may be the one every election needs, and its configuration may
+        // not even know the candidates that could win (RAFT.md point 1).
+        if (current.Peers.Any(p => chosen.Any(c => c.Id == p.Id) && _nodes.First(n => n.Id == p.Id) is var member
+                && p.Id != leader.Id && (!member.IsUp || member.Log.LastIndex < leader.Core.CommitIndex)))
+            return;
         foreach (var joiner in _nodes.Where(n => chosen.Any(p => p.Id == n.Id) && !current.IsMember(n.Id) && n != leader))
             Sync(joiner, leader);
         var raw = Protocol.MessagePack.MessagePackValue.Array(chosen.Select(p =>
