@@ -7,7 +7,8 @@ namespace RaftRunner.Raft.Tests.Requests;
 
 /// <summary>
 /// RequestEntries on the leader (docs/zmq-raft-core-behaviour.md §6.3, Q16, Q17, scenario 15). The expected
-/// responses were checked against zmq-raft 0.5.0's requestEntriesHandler driven over a real FileLog.
+/// responses were checked against zmq-raft 0.5.0's requestEntriesHandler driven over a real FileLog; the traces
+/// recorded from it are replayed in full by <see cref="EntriesStreamTraceTests"/>.
 /// </summary>
 public sealed class EntriesStreamServerTests
 {
@@ -56,7 +57,7 @@ public sealed class EntriesStreamServerTests
     private static (RequestEntriesStatus, ulong?, int) Chunk(ulong offset, int length) => (RequestEntriesStatus.SnapshotChunk, offset, length);
 
     [Fact]
-    public void EntriesAreServedOnlyUpToLastApplied()
+    public void Entries_are_served_only_up_to_last_applied()
     {
         AppendMany(12, 10); // commitIndex may be 12; only 10 are applied (scenario 15)
         var responses = Send(8, lastApplied: 10);
@@ -67,7 +68,7 @@ public sealed class EntriesStreamServerTests
     }
 
     [Fact]
-    public void CountNarrowsTheRangeButNeverPastLastApplied()
+    public void A_count_narrows_the_range_but_never_past_last_applied()
     {
         AppendMany(12, 10);
         Assert.Equal([Last(5, 3)], Shape(Send(2, count: 3, lastApplied: 10)));
@@ -76,7 +77,7 @@ public sealed class EntriesStreamServerTests
     }
 
     [Fact]
-    public void PrevIndexBeyondLastAppliedAnswersLastWithLastApplied()
+    public void A_prev_index_beyond_last_applied_is_answered_last_with_last_applied()
     {
         AppendMany(12, 10);
         var responses = Send(15, lastApplied: 10);
@@ -87,7 +88,7 @@ public sealed class EntriesStreamServerTests
     }
 
     [Fact]
-    public void AtMostFivePipelinedBatchesAreUnacknowledged()
+    public void At_most_five_pipelined_batches_are_unacknowledged()
     {
         OneEntryPerBatch();
         AppendMany(20, 10);
@@ -99,7 +100,7 @@ public sealed class EntriesStreamServerTests
     }
 
     [Fact]
-    public void TheStreamEndsOnceTheLastBatchIsTheOnlyOneUnacknowledged()
+    public void The_stream_ends_once_the_last_batch_is_the_only_one_unacknowledged()
     {
         OneEntryPerBatch();
         AppendMany(7, 10);
@@ -115,7 +116,7 @@ public sealed class EntriesStreamServerTests
     }
 
     [Fact]
-    public void OutOfOrderAckRestartsTheStream()
+    public void An_out_of_order_ack_restarts_the_stream()
     {
         OneEntryPerBatch();
         AppendMany(20, 10);
@@ -127,7 +128,7 @@ public sealed class EntriesStreamServerTests
     }
 
     [Fact]
-    public void RepeatingTheFirstRequestRestartsTheStream()
+    public void Repeating_the_first_request_restarts_the_stream()
     {
         OneEntryPerBatch();
         AppendMany(20, 10);
@@ -136,7 +137,7 @@ public sealed class EntriesStreamServerTests
     }
 
     [Fact]
-    public void CountZeroCancels()
+    public void A_count_of_zero_cancels_the_stream()
     {
         OneEntryPerBatch();
         AppendMany(20, 10);
@@ -149,7 +150,7 @@ public sealed class EntriesStreamServerTests
     }
 
     [Fact]
-    public void OneBigEntryWaitsForItsAcknowledgementBeforeTheNextBatch()
+    public void One_big_entry_waits_for_its_acknowledgement_before_the_next_batch()
     {
         Append(70_000, 10, 10);
         Assert.Equal([More(1, 1)], Shape(Send(0)));
@@ -157,33 +158,14 @@ public sealed class EntriesStreamServerTests
     }
 
     [Fact]
-    public void BatchesAreCutWhereZmqRaftsFileLogCutsThem()
-    {
-        // Recorded from zmq-raft 0.5.0 (FileLog with indexFileCapacity 16, lastApplied 40, client acking in order).
-        // 1-10 end at the first 64 KiB read; 11 (100 KiB) fills a batch alone and waits for its ack; 14-15 end
-        // the first index file (1-15); 16-28 fill the second file's first read; 29-31 end that file.
-        _server = new EntriesStreamServer(new EntriesStreamOptions { IndexFileCapacity = 16 });
-        Append([.. Enumerable.Repeat(1000, 10), 100_000, 30_000, 30_000, 30_000, .. Enumerable.Repeat(5000, 26)]);
-        Assert.Equal([More(10, 10), More(11, 1)], Shape(Send(0)));
-        Assert.Equal([More(13, 2), More(15, 2), More(28, 13), More(31, 3)], Shape(Send(10)));
-        Assert.Equal([Last(40, 9)], Shape(Send(11)));
-        Assert.Empty(Send(13));
-        Assert.Empty(Send(15));
-        Assert.Empty(Send(28));
-        Assert.Equal(1, _server.ActiveStreams);
-        Assert.Empty(Send(31));
-        Assert.Equal(0, _server.ActiveStreams);
-    }
-
-    [Fact]
-    public void SmallEntriesAreBatchedByTheEntriesEachReadCompletes()
+    public void Small_entries_are_batched_by_the_entries_each_read_completes()
     {
         AppendMany(300, 1004); // 1024-byte entries: 64 per 64 KiB read
         Assert.Equal([More(64, 64), More(128, 64), More(192, 64), More(256, 64), Last(300, 44)], Shape(Send(0)));
     }
 
     [Fact]
-    public void IdleStreamIsCancelledAfterTtlBySweep()
+    public void An_idle_stream_is_cancelled_by_the_sweep_after_its_ttl()
     {
         OneEntryPerBatch();
         AppendMany(20, 10);
@@ -204,7 +186,7 @@ public sealed class EntriesStreamServerTests
     }
 
     [Fact]
-    public void AValidAckRefreshesTheTtl()
+    public void A_valid_ack_refreshes_the_ttl()
     {
         OneEntryPerBatch();
         AppendMany(20, 10);
@@ -220,7 +202,7 @@ public sealed class EntriesStreamServerTests
     }
 
     [Fact]
-    public void ALateTickSweepsOnceAndDelaysTheNextSweep()
+    public void A_late_tick_sweeps_once_and_delays_the_next_sweep()
     {
         OneEntryPerBatch();
         AppendMany(20, 10);
@@ -231,7 +213,7 @@ public sealed class EntriesStreamServerTests
     }
 
     [Fact]
-    public void HighWatermarkDropsNewStreams()
+    public void Above_the_high_watermark_new_streams_are_dropped()
     {
         _server = new EntriesStreamServer(new EntriesStreamOptions { IndexFileCapacity = 1, HighWatermark = 2 });
         AppendMany(20, 10);
@@ -244,7 +226,7 @@ public sealed class EntriesStreamServerTests
     }
 
     [Fact]
-    public void StreamsAreKeyedByConnectionAndRequestId()
+    public void Streams_are_keyed_by_connection_and_request_id()
     {
         OneEntryPerBatch();
         AppendMany(20, 10);
@@ -255,7 +237,7 @@ public sealed class EntriesStreamServerTests
     }
 
     [Fact]
-    public void NotLeaderAnswersWithLeaderId()
+    public void A_node_that_is_not_leader_answers_not_leader_with_the_leader_id()
     {
         AppendMany(5, 10);
         var request = new RequestEntriesRequest(7, 0);
@@ -266,7 +248,7 @@ public sealed class EntriesStreamServerTests
     }
 
     [Fact]
-    public void LeavingLeaderCancelsStreamsWithoutReply()
+    public void Leaving_leadership_cancels_every_stream_without_a_reply()
     {
         OneEntryPerBatch();
         AppendMany(20, 10);
@@ -278,7 +260,7 @@ public sealed class EntriesStreamServerTests
     }
 
     [Fact]
-    public void SnapshotIsStreamedWhenPrevIndexIsBeforeTheLog()
+    public void The_snapshot_is_streamed_when_prev_index_is_before_the_log()
     {
         AppendMany(40, 10);
         var data = new byte[150_000];
@@ -296,7 +278,7 @@ public sealed class EntriesStreamServerTests
     }
 
     [Fact]
-    public void SnapshotAckWithoutOffsetIsAcceptedWhileBehindTheSnapshot()
+    public void A_snapshot_ack_without_offset_is_accepted_while_behind_the_snapshot()
     {
         AppendMany(40, 10);
         _log.InstallSnapshot(30, Term, new byte[300_000]);
@@ -306,7 +288,7 @@ public sealed class EntriesStreamServerTests
     }
 
     [Fact]
-    public void SnapshotStreamStartsAtTheRequestedOffset()
+    public void A_snapshot_stream_starts_at_the_requested_offset()
     {
         AppendMany(40, 10);
         _log.InstallSnapshot(30, Term, new byte[150_000]);
@@ -314,7 +296,7 @@ public sealed class EntriesStreamServerTests
     }
 
     [Fact]
-    public void SnapshotAckOutOfOrderRestartsFromTheAckedOffset()
+    public void An_out_of_order_snapshot_ack_restarts_from_the_acked_offset()
     {
         AppendMany(40, 10);
         _log.InstallSnapshot(30, Term, new byte[300_000]);
@@ -324,7 +306,7 @@ public sealed class EntriesStreamServerTests
     }
 
     [Fact]
-    public void SnapshotAckAtTheSnapshotIndexIsANewRequest()
+    public void A_snapshot_ack_at_the_snapshot_index_is_a_new_request()
     {
         AppendMany(40, 10);
         _log.InstallSnapshot(30, Term, new byte[300_000]);
@@ -334,7 +316,7 @@ public sealed class EntriesStreamServerTests
     }
 
     [Fact]
-    public void SnapshotOffsetBeyondSizeGetsOneEmptyChunk()
+    public void A_snapshot_offset_beyond_the_size_gets_one_empty_chunk()
     {
         AppendMany(40, 10);
         _log.InstallSnapshot(30, Term, new byte[100]);
@@ -346,7 +328,7 @@ public sealed class EntriesStreamServerTests
     }
 
     [Fact]
-    public void SnapshotOffsetAtSizeGetsNoReply()
+    public void A_snapshot_offset_at_the_size_gets_no_reply()
     {
         AppendMany(40, 10);
         _log.InstallSnapshot(30, Term, new byte[100]);
@@ -358,7 +340,7 @@ public sealed class EntriesStreamServerTests
     }
 
     [Fact]
-    public void ReplacedSnapshotRestartsTheStreamAgainstTheNewOne()
+    public void A_replaced_snapshot_restarts_the_stream_against_the_new_one()
     {
         AppendMany(40, 10);
         _log.InstallSnapshot(30, Term, new byte[300_000]);
@@ -370,7 +352,7 @@ public sealed class EntriesStreamServerTests
     }
 
     [Fact]
-    public void CompactedEntriesRestartTheStreamFromTheSnapshot()
+    public void Compacted_entries_restart_the_stream_from_the_snapshot()
     {
         OneEntryPerBatch();
         AppendMany(20, 10);
@@ -380,7 +362,7 @@ public sealed class EntriesStreamServerTests
     }
 
     [Fact]
-    public void CompactionOfEntriesAlreadyReadDoesNotDisturbTheStream()
+    public void Compaction_of_entries_already_read_does_not_disturb_the_stream()
     {
         OneEntryPerBatch();
         AppendMany(20, 10);
@@ -390,7 +372,7 @@ public sealed class EntriesStreamServerTests
     }
 
     [Fact]
-    public void AFullClientLoopReassemblesExactlyTheLog()
+    public void A_full_client_loop_reassembles_exactly_the_log()
     {
         var random = new Random(42);
         Append(Enumerable.Range(0, 400).Select(_ => random.Next(10) == 0 ? random.Next(60_000, 200_000) : random.Next(0, 3000)).ToArray());
@@ -448,7 +430,7 @@ public sealed class EntriesStreamServerTests
     }
 
     [Fact]
-    public void OptionsOutsideZmqRaftsRangesAreRefused()
+    public void Options_outside_zmq_rafts_ranges_are_refused()
     {
         Assert.Throws<ArgumentException>(() => new EntriesStreamServer(new EntriesStreamOptions { Pipelines = 0 }));
         Assert.Throws<ArgumentException>(() => new EntriesStreamServer(new EntriesStreamOptions { SnapshotPipelines = 51 }));
