@@ -31,6 +31,15 @@ public sealed class RaftState : IDisposable
     public const string PeersUpdateRequestKey = "peersUpdateRequest";
     public const string PeersIndexKey = "peersIndex";
 
+    /// <summary>
+    /// RaftRunner's own keys: the latest configuration known committed and its entry's index, which an
+    /// uncommitted configuration that is truncated away falls back to. zmq-raft's RaftPersistence reads and
+    /// validates only its five keys, so it ignores these (and drops them when it rewrites the file).
+    /// </summary>
+    public const string CommittedPeersKey = "raftRunnerCommittedPeers";
+
+    public const string CommittedPeersIndexKey = "raftRunnerCommittedPeersIndex";
+
     /// <summary>The length of a base64 request key (REQUEST_LOG_ENTRY_BASE64_LENGTH).</summary>
     public const int RequestKeyLength = 16;
 
@@ -39,7 +48,8 @@ public sealed class RaftState : IDisposable
     private readonly Lock _gate = new();
     private volatile Values _values;
 
-    private sealed record Values(ulong CurrentTerm, string? VotedFor, ConfigEntryData Peers, string? PeersUpdateRequest, ulong? PeersIndex);
+    private sealed record Values(ulong CurrentTerm, string? VotedFor, ConfigEntryData Peers, string? PeersUpdateRequest, ulong? PeersIndex,
+        ConfigEntryData? CommittedPeers, ulong? CommittedPeersIndex);
 
     private RaftState(FilePersistence file)
     {
@@ -62,6 +72,11 @@ public sealed class RaftState : IDisposable
     public string? PeersUpdateRequest => _values.PeersUpdateRequest;
 
     public ulong? PeersIndex => _values.PeersIndex;
+
+    /// <summary>RaftRunner's record of the latest committed configuration; null when never stored (e.g. a zmq-raft data directory).</summary>
+    public ConfigEntryData? CommittedPeers => _values.CommittedPeers;
+
+    public ulong? CommittedPeersIndex => _values.CommittedPeersIndex;
 
     /// <summary>Opens (or creates) <paramref name="path"/>; <paramref name="initialPeers"/> is the seed configuration used until one is stored.</summary>
     public static RaftState Open(string path, IReadOnlyList<PeerInfo> initialPeers, FilePersistenceOptions? options = null) =>
@@ -119,6 +134,10 @@ public sealed class RaftState : IDisposable
                 throw new ArgumentOutOfRangeException(nameof(update), update.PeersIndex, "peersIndex must be at most 2^53-1");
             changes.Add(new(PeersIndexKey, update.PeersIndex is { } index ? MessagePackValue.From(index) : MessagePackValue.Nil));
         }
+        if (update.CommittedPeers is { } committed)
+            changes.Add(new(CommittedPeersKey, PeersValue(committed)));
+        if (update.HasCommittedPeersIndex)
+            changes.Add(new(CommittedPeersIndexKey, update.CommittedPeersIndex is { } committedIndex ? MessagePackValue.From(committedIndex) : MessagePackValue.Nil));
         if (changes.Count == 0)
             return;
         lock (_gate)
@@ -261,7 +280,21 @@ public sealed class RaftState : IDisposable
                 throw Invalid(file, PeersIndexKey, $"peersIndex must be null or a non-negative integer, found {indexValue.ToString(40)}");
             peersIndex = index;
         }
-        return new Values(term, votedFor, peers, request, peersIndex);
+        ConfigEntryData? committedPeers = null;
+        if (file.TryGetValue(CommittedPeersKey, out var committedValue) && !committedValue.IsNil)
+        {
+            if (!TryReadPeers(committedValue, out var committed, out var committedError))
+                throw Invalid(file, CommittedPeersKey, $"{CommittedPeersKey}: {committedError}");
+            committedPeers = committed;
+        }
+        ulong? committedIndex = null;
+        if (file.TryGetValue(CommittedPeersIndexKey, out var committedIndexValue) && !committedIndexValue.IsNil)
+        {
+            if (!committedIndexValue.TryGetUInt64(out var value))
+                throw Invalid(file, CommittedPeersIndexKey, $"{CommittedPeersIndexKey} must be null or a non-negative integer, found {committedIndexValue.ToString(40)}");
+            committedIndex = value;
+        }
+        return new Values(term, votedFor, peers, request, peersIndex, committedPeers, committedIndex);
     }
 
     private static StorageException Invalid(FilePersistence file, string key, string reason) => new(file.Path, file.OffsetOf(key), reason);

@@ -43,6 +43,23 @@ public sealed record RaftStateUpdate
         }
     }
 
+    private readonly ulong? _committedPeersIndex;
+
+    /// <summary>RaftRunner's latest committed configuration (see <see cref="RaftState.CommittedPeersKey"/>), or null to keep it.</summary>
+    public ConfigEntryData? CommittedPeers { get; init; }
+
+    public bool HasCommittedPeersIndex { get; private init; }
+
+    public ulong? CommittedPeersIndex
+    {
+        get => _committedPeersIndex;
+        init
+        {
+            _committedPeersIndex = value;
+            HasCommittedPeersIndex = true;
+        }
+    }
+
     public bool HasPeersIndex { get; private init; }
 
     public ulong? PeersIndex

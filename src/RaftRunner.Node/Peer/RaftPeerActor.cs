@@ -1,0 +1,160 @@
+using Microsoft.Extensions.Logging;
+using RaftRunner.Actors;
+using RaftRunner.Node.Applying;
+using RaftRunner.Node.Bridge;
+using RaftRunner.Node.Storage;
+using RaftRunner.Raft;
+using RaftRunner.Raft.Requests;
+
+namespace RaftRunner.Node.Peer;
+
+/// <summary>
+/// Wraps the pure Raft core: feeds it peer messages, client requests and ticks, and carries out every Ready in
+/// the contract's order — messages that depend on nothing go at once; the durable part goes to the log writer;
+/// when it is durable (in order), the messages that promised it go out, clients are answered, committed entries
+/// go to the applier, and the core is advanced. The core is the only Raft logic; this actor only moves things.
+/// Partial files: lifecycle and inputs here, <c>.Ready.cs</c> (carrying out Readies), <c>.Clients.cs</c>
+/// (client RPCs), <c>.Applying.cs</c> (state machine, snapshots, broadcast).
+/// </summary>
+public sealed partial class RaftPeerActor : ReceiveActor, IWithTimers, IWithStash
+{
+    private readonly NodeSettings _settings;
+    private readonly NodeStorage _storage;
+    private readonly IActorRef _bridge;
+    private readonly IActorRef _logWriter;
+    private readonly IActorRef _applier;
+    private readonly ILogger _log;
+    private readonly EntriesStreamServer _entries;
+    private readonly List<IActorRef> _roleSubscribers = [];
+    private RaftCore _core = null!;
+
+    public RaftPeerActor(NodeSettings settings, NodeStorage storage, IActorRef bridge, IActorRef logWriter, IActorRef applier)
+    {
+        _settings = settings;
+        _storage = storage;
+        _bridge = bridge;
+        _logWriter = logWriter;
+        _applier = applier;
+        _log = Context.GetLogger();
+        _entries = new EntriesStreamServer(new EntriesStreamOptions { IndexFileCapacity = settings.IndexFileCapacity });
+        Starting();
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public IStash Stash { get; set; } = null!;
+
+    public static Props Props(NodeSettings settings, NodeStorage storage, IActorRef bridge, IActorRef logWriter, IActorRef applier) =>
+        Actors.Props.Create(() => new RaftPeerActor(settings, storage, bridge, logWriter, applier));
+
+    /// <summary>A state machine kept in memory is rebuilt from the snapshot before the core starts; everything else waits.</summary>
+    private void Starting()
+    {
+        Receive<SnapshotRestored>(r =>
+        {
+            _log.LogInformation("state machine restored from the snapshot at {Index}", r.Index);
+            StartCore(r.Index);
+        });
+        Receive<SnapshotFailed>(f => throw new InvalidOperationException($"cannot restore the state machine from the snapshot: {f.Reason}"));
+        ReceiveAny(_ => Stash.Stash());
+    }
+
+    protected override void PreStart()
+    {
+        var (index, term) = _storage.SnapshotId;
+        if (index > 0)
+            _applier.Tell(new RestoreSnapshot(_storage.SnapshotPath, index, term));
+        else
+            StartCore(0);
+    }
+
+    private void StartCore(long commitIndex)
+    {
+        _core = new RaftCore(_settings.ToCoreOptions(), _storage.HardState, _storage.Membership, _storage.Reader, commitIndex, Random.Shared.Next());
+        _nextApplyIndex = commitIndex + 1;
+        _lastSnapshotIndex = commitIndex;
+        _bridge.Tell(new SetPeers(_core.Configuration.AllPeers.Where(p => p.Id != _settings.NodeId).ToArray()));
+        _log.LogInformation("node {Id} starts as {Role} in term {Term}, log {First}..{Last}, commit {Commit}",
+            _settings.NodeId, _core.Role, _core.Term, _storage.Log.FirstIndex, _core.LastIndex, commitIndex);
+        Become(Running);
+        Timers.StartPeriodicTimer(TickTimer.Instance, TickTimer.Instance, _settings.Tick);
+        Timers.StartPeriodicTimer(BroadcastTimer.Instance, BroadcastTimer.Instance, _settings.BroadcastHeartbeatInterval);
+        Stash.UnstashAll();
+        Process();
+    }
+
+    private bool Running(object message)
+    {
+        switch (message)
+        {
+            case TickTimer:
+                _core.Tick();
+                _entries.Tick(Environment.TickCount64);
+                break;
+            case PeerRequestReceived r:
+                _core.Step(new PeerMessage(r.PeerId, r.Request));
+                break;
+            case PeerResponseReceived r:
+                _core.Step(new PeerMessage(r.PeerId, r.Response));
+                break;
+            case ClientRequestReceived c:
+                OnClientRequest(c);
+                break;
+            case Persisted p:
+                OnPersisted(p);
+                break;
+            case EntriesApplied a:
+                OnEntriesApplied(a);
+                break;
+            case SnapshotRestored r:
+                _core.Applied(r.Index);
+                break;
+            case SnapshotTaken t:
+                _logWriter.Tell(new CompactLog(t.Path));
+                break;
+            case LogCompacted c:
+                _snapshotInProgress = false;
+                _log.LogInformation("log compacted up to {Index}", c.SnapshotIndex);
+                break;
+            case SnapshotFailed f:
+                _snapshotInProgress = false;
+                _log.LogWarning("snapshot failed: {Reason}", f.Reason);
+                break;
+            case QueryAnswer q:
+                AnswerQuery(q);
+                break;
+            case BroadcastTimer:
+                BroadcastHeartbeat();
+                break;
+            case GetNodeStatus:
+                Sender.Tell(Status());
+                break;
+            case SubscribeRoleChanges:
+                _roleSubscribers.Add(Sender);
+                Context.Watch(Sender);
+                Sender.Tell(new RoleChanged(_settings.NodeId, _core.Role, _core.Term, _core.LeaderId));
+                break;
+            case Terminated t:
+                _roleSubscribers.Remove(t.Actor);
+                break;
+            default:
+                return false;
+        }
+        Process();
+        return true;
+    }
+
+    private NodeStatus Status() => new(
+        _settings.NodeId, _core.Role, _core.Term, _core.LeaderId, _storage.Log.FirstIndex, _core.CommitIndex, _core.LastApplied,
+        _core.LastIndex, _core.Configuration.AllPeers, _core.Configuration.IsTransitional);
+
+    private sealed class TickTimer
+    {
+        public static readonly TickTimer Instance = new();
+    }
+
+    private sealed class BroadcastTimer
+    {
+        public static readonly BroadcastTimer Instance = new();
+    }
+}

@@ -1,0 +1,15 @@
+using RaftRunner.Raft.Log;
+
+namespace RaftRunner.Node.Storage;
+
+/// <summary>Peer → log writer: make <see cref="Job"/> durable; jobs are carried out in <see cref="Sequence"/> order.</summary>
+public sealed record Persist(long Sequence, StorageJob Job);
+
+/// <summary>Log writer → peer: the job is durable, with the received snapshots it installed (in order).</summary>
+public sealed record Persisted(long Sequence, IReadOnlyList<SnapshotInstall> InstalledSnapshots);
+
+/// <summary>→ log writer: this node's own snapshot is written at <see cref="SnapshotPath"/>; use it and compact the log.</summary>
+public sealed record CompactLog(string SnapshotPath);
+
+/// <summary>Log writer → asker: the log now starts after <see cref="SnapshotIndex"/>.</summary>
+public sealed record LogCompacted(long SnapshotIndex);
