@@ -72,6 +72,15 @@ internal sealed class ChildProcess : IDisposable
 
     public int ExitCode => _process.ExitCode;
 
+    public int Id => _process.Id;
+
+    /// <summary>Sends a POSIX signal (e.g. "TERM") with kill(1).</summary>
+    public void Signal(string name)
+    {
+        if (!_process.HasExited)
+            Run("kill", ["-" + name, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(5));
+    }
+
     public void Dispose()
     {
         try
