@@ -32,6 +32,7 @@ public sealed class LogWriterActor : ReceiveActor
             }
         });
         Receive<Flush>(_ => WriteBuffered());
+        Receive<FailForTest>(_ => throw new InvalidOperationException("log writer failure injected by a test"));
         Receive<CompactLog>(c =>
         {
             WriteBuffered(); // jobs before it first: the snapshot covers only what they made durable
@@ -60,13 +61,25 @@ public sealed class LogWriterActor : ReceiveActor
             done[i].ReplyTo.Tell(new Persisted(done[i].Job.Sequence, installed.Where(x => x.Job == i).Select(x => x.Install).ToArray()));
     }
 
+    /// <summary>Restarts in this process (for tests and status).</summary>
+    public static int Restarts => Volatile.Read(ref _restarts);
+
+    private static int _restarts;
+
     protected override void PreRestart(Exception reason, object? message)
     {
+        Interlocked.Increment(ref _restarts);
         _log.LogError(reason, "log writer failed with {Jobs} jobs pending; they are queued again", _buffer.Count);
         foreach (var (job, replyTo) in _buffer)
             Self.Tell(job, replyTo);
         _buffer.Clear();
         base.PreRestart(reason, message);
+    }
+
+    /// <summary>Fault injection for tests: the log writer fails while holding whatever jobs it buffered.</summary>
+    internal sealed class FailForTest
+    {
+        public static readonly FailForTest Instance = new();
     }
 
     private sealed class Flush
