@@ -149,4 +149,19 @@ public sealed class NodeClusterTests
         foreach (var id in cluster.Running)
             Assert.Equal(ids.Length, cluster.StateMachineOf(id).Count);
     }
+
+    [Fact]
+    public async Task A_custom_request_is_answered_by_the_state_machine_on_any_node()
+    {
+        await using var cluster = new NodeCluster(3);
+        cluster.StartAll();
+        var last = await cluster.UpdateAsync(RequestId.New(), Set("colour", "blue"));
+        await cluster.AllAppliedAsync(last);
+        foreach (var id in cluster.Running)
+        {
+            var answer = await Task.Run(() => cluster.Client.Dispatch(cluster.UrlOf(id), "kv", KeyValueCommands.Get("colour"), TimeSpan.FromSeconds(5)));
+            Assert.NotNull(answer);
+            Assert.Equal("blue", System.Text.Encoding.UTF8.GetString(KeyValueCommands.ReadValue(answer.Value.Frames[0].Span)!));
+        }
+    }
 }

@@ -25,6 +25,14 @@ internal sealed class WireClient(ReadOnlyMemory<byte> secret) : IDisposable
     public ConfigUpdateResponse? ConfigUpdate(string url, RequestId id, IReadOnlyList<PeerInfo> peers, TimeSpan timeout) =>
         Call(url, new ConfigUpdateRequest(id, peers).Encode(secret), timeout) is { } frames && ConfigUpdateResponse.TryDecode(frames, out var r, out _) ? r : null;
 
+    /// <summary>A custom request (ClientDispatch, a type of two bytes or more) answered by the state machine's QueryAsync.</summary>
+    public ClientDispatchResponse? Dispatch(string url, string type, ReadOnlyMemory<byte> payload, TimeSpan timeout)
+    {
+        var id = System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(++_nextId);
+        var request = new ClientDispatchRequest(BitConverter.GetBytes(id), System.Text.Encoding.ASCII.GetBytes(type), [payload]);
+        return Call(url, request.Encode(secret), timeout) is { } frames && ClientDispatchResponse.TryDecode(frames, out var r, out _) ? r : null;
+    }
+
     /// <summary>Sends a request and returns the first answer's frames, or null when none came in time.</summary>
     private IReadOnlyList<ReadOnlyMemory<byte>>? Call(string url, ReadOnlyMemory<byte>[] request, TimeSpan timeout)
     {
