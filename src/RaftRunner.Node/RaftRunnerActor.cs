@@ -13,7 +13,8 @@ namespace RaftRunner.Node;
 
 /// <summary>
 /// The actor a user spawns (DESIGN.md "What a user does"): opens the data directory and creates, supervises and
-/// wires the node's actors — the ZeroMQ bridge, the Raft peer, the log writer and the state-machine applier. The
+/// wires the node's actors — the ZeroMQ bridge, the Raft peer, the log writer, the snapshot manager and the
+/// state-machine applier. The
 /// bridge reports to this actor, which passes peer and client traffic to the Raft peer; status and role-change
 /// subscriptions are answered by the peer.
 /// Supervision: the log writer and the applier are restarted (the log writer's jobs are idempotent and re-queued);
@@ -60,7 +61,8 @@ public sealed class RaftRunnerActor : ReceiveActor
             Secret = _settings.Secret,
             Peers = _settings.Peers,
         }, Self), "bridge");
-        _peer = Context.ActorOf(RaftPeerActor.Props(_settings, _storage, bridge, logWriter, applier), "peer");
+        var snapshots = Context.ActorOf(SnapshotManagerActor.Props(_storage, _settings.SnapshotInterval, applier, logWriter), "snapshots");
+        _peer = Context.ActorOf(RaftPeerActor.Props(_settings, _storage, bridge, logWriter, applier, snapshots), "peer");
     }
 
     protected override SupervisorStrategy SupervisorStrategy() => new(10, TimeSpan.FromMinutes(1), e => e switch

@@ -166,6 +166,7 @@ public sealed class StateMachineApplierActor : ReceiveActor
         }
         SnapshotWriter? writer = null;
         SnapshotWriterStream? stream = null;
+        object answer;
         try
         {
             writer = SnapshotWriter.Create(take.TargetPath, (ulong)_state.LastApplied, _state.LastTerm);
@@ -179,17 +180,21 @@ public sealed class StateMachineApplierActor : ReceiveActor
             }
             using var installed = writer.Install();
             _log.LogInformation("Took a snapshot at index {Index} (term {Term}, {Size} bytes) into {Path}", installed.Index, installed.Term, installed.DataSize, take.TargetPath);
-            replyTo.Tell(new SnapshotTaken(take.TargetPath, (long)installed.Index, installed.Term, installed.DataSize), Self);
+            answer = new SnapshotTaken(take.TargetPath, (long)installed.Index, installed.Term, installed.DataSize);
         }
         catch (Exception e)
         {
-            Fail(replyTo, $"cannot take a snapshot into {take.TargetPath}: {e.Message}", e);
+            var why = $"cannot take a snapshot into {take.TargetPath}: {e.Message}";
+            _log.LogError(e, "Snapshot failed: {Reason}", why);
+            answer = new SnapshotFailed(why);
         }
         finally
         {
             stream?.Abandon();
             writer?.Dispose();
         }
+        // Answered only after the clean-up: whoever hears of a failure finds no temporary file left behind.
+        replyTo.Tell(answer, Self);
     }
 
     private async Task QueryAsync(QueryStateMachine query)

@@ -14,8 +14,6 @@ public sealed partial class RaftPeerActor
     /// <summary>Batches sent to the applier and not yet confirmed (for the leader's broadcast).</summary>
     private readonly Queue<(long First, IReadOnlyList<LogEntry> Entries)> _applying = new();
     private long _nextApplyIndex;
-    private long _lastSnapshotIndex;
-    private bool _snapshotInProgress;
 
     /// <summary>The applier caught up to <paramref name="applied"/>: the core answers waiting clients; a leader broadcasts.</summary>
     private void OnEntriesApplied(EntriesApplied applied)
@@ -29,12 +27,7 @@ public sealed partial class RaftPeerActor
         }
         if (_core.Role == RaftRole.Leader && broadcast.Count > 0 && _settings.PubBindUrl is not null)
             _bridge.Tell(new Publish(new StateBroadcast(_core.Term, (ulong)applied.LastIndex, broadcast).Encode(_settings.Secret)));
-        if (_settings.SnapshotInterval > 0 && !_snapshotInProgress && applied.LastIndex - _lastSnapshotIndex >= _settings.SnapshotInterval)
-        {
-            _snapshotInProgress = true;
-            _lastSnapshotIndex = applied.LastIndex;
-            _applier.Tell(new TakeSnapshot(_storage.SnapshotPath));
-        }
+        _snapshots.Tell(new Snapshots.AppliedUpTo(applied.LastIndex));
     }
 
     /// <summary>zmq-raft's leader publishes [secret, term, lastApplied] every broadcast interval.</summary>

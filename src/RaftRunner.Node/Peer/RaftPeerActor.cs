@@ -23,13 +23,15 @@ public sealed partial class RaftPeerActor : ReceiveActor, IWithTimers, IWithStas
     private readonly IActorRef _bridge;
     private readonly IActorRef _logWriter;
     private readonly IActorRef _applier;
+    private readonly IActorRef _snapshots;
     private readonly ILogger _log;
     private readonly EntriesStreamServer _entries;
     private readonly List<IActorRef> _roleSubscribers = [];
     private RaftCore _core = null!;
 
-    public RaftPeerActor(NodeSettings settings, NodeStorage storage, IActorRef bridge, IActorRef logWriter, IActorRef applier)
+    public RaftPeerActor(NodeSettings settings, NodeStorage storage, IActorRef bridge, IActorRef logWriter, IActorRef applier, IActorRef snapshots)
     {
+        _snapshots = snapshots;
         _settings = settings;
         _storage = storage;
         _bridge = bridge;
@@ -44,8 +46,8 @@ public sealed partial class RaftPeerActor : ReceiveActor, IWithTimers, IWithStas
 
     public IStash Stash { get; set; } = null!;
 
-    public static Props Props(NodeSettings settings, NodeStorage storage, IActorRef bridge, IActorRef logWriter, IActorRef applier) =>
-        Actors.Props.Create(() => new RaftPeerActor(settings, storage, bridge, logWriter, applier));
+    public static Props Props(NodeSettings settings, NodeStorage storage, IActorRef bridge, IActorRef logWriter, IActorRef applier, IActorRef snapshots) =>
+        Actors.Props.Create(() => new RaftPeerActor(settings, storage, bridge, logWriter, applier, snapshots));
 
     /// <summary>A state machine kept in memory is rebuilt from the snapshot before the core starts; everything else waits.</summary>
     private void Starting()
@@ -72,7 +74,6 @@ public sealed partial class RaftPeerActor : ReceiveActor, IWithTimers, IWithStas
     {
         _core = new RaftCore(_settings.ToCoreOptions(), _storage.HardState, _storage.Membership, _storage.Reader, commitIndex, Random.Shared.Next());
         _nextApplyIndex = commitIndex + 1;
-        _lastSnapshotIndex = commitIndex;
         _bridge.Tell(new SetPeers(_core.Configuration.AllPeers.Where(p => p.Id != _settings.NodeId).ToArray()));
         _log.LogInformation("node {Id} starts as {Role} in term {Term}, log {First}..{Last}, commit {Commit}",
             _settings.NodeId, _core.Role, _core.Term, _storage.Log.FirstIndex, _core.LastIndex, commitIndex);
@@ -109,17 +110,8 @@ public sealed partial class RaftPeerActor : ReceiveActor, IWithTimers, IWithStas
             case SnapshotRestored r:
                 _core.Applied(r.Index);
                 break;
-            case SnapshotTaken t:
-                _logWriter.Tell(new CompactLog(t.Path));
-                break;
-            case LogCompacted c:
-                _snapshotInProgress = false;
-                _log.LogInformation("log compacted up to {Index}", c.SnapshotIndex);
-                break;
             case SnapshotFailed f:
-                _snapshotInProgress = false;
-                _log.LogWarning("snapshot failed: {Reason}", f.Reason);
-                break;
+                throw new InvalidOperationException($"cannot restore the leader's snapshot into the state machine: {f.Reason}");
             case QueryAnswer q:
                 AnswerQuery(q);
                 break;
