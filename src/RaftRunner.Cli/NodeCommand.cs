@@ -113,9 +113,15 @@ internal static class NodeCommand
         try
         {
             var node = system.ActorOf(RaftRunnerActor.Props(settings, new KeyValueStateMachine()), "raft");
+            var ended = NodeWatcher.WhenStopped(system, node);
             var log = loggers.CreateLogger("raft-runner");
-            log.LogInformation("node {Id} serving {Url} (data in {Data}); SIGINT or SIGTERM stops it", settings.NodeId, settings.Url, settings.DataDirectory);
-            stop.Wait();
+            log.LogInformation("node {Id} starting at {Url} (data in {Data}); SIGINT or SIGTERM stops it", settings.NodeId, settings.Url, settings.DataDirectory);
+            var signalled = WaitHandle.WaitAny([stop.WaitHandle, ((IAsyncResult)ended).AsyncWaitHandle]) == 0;
+            if (!signalled)
+            {
+                log.LogCritical("node {Id} stopped on its own (see above); exiting with 1", settings.NodeId);
+                return 1;
+            }
             log.LogInformation("stopping");
         }
         finally

@@ -39,6 +39,13 @@ public sealed class RaftRunnerActor : ReceiveActor
         Receive<ClientRequestReceived>(m => _peer.Forward(m));
         Receive<GetNodeStatus>(m => _peer.Forward(m));
         Receive<SubscribeRoleChanges>(m => _peer.Forward(m));
+        Receive<Terminated>(t =>
+        {
+            // A part of the node stopped for good (the bridge could not bind its port, a child failed too often):
+            // a node without it would look alive and do nothing, so the whole node stops, visibly.
+            _log.LogCritical("the node's {Child} stopped; node {Id} stops", t.Actor.Path.Name, _settings.NodeId);
+            Context.Stop(Self);
+        });
     }
 
     public static Props Props(NodeSettings settings, IStateMachine stateMachine) =>
@@ -63,6 +70,8 @@ public sealed class RaftRunnerActor : ReceiveActor
         }, Self), "bridge");
         var snapshots = Context.ActorOf(SnapshotManagerActor.Props(_storage, _settings.SnapshotInterval, applier, logWriter), "snapshots");
         _peer = Context.ActorOf(RaftPeerActor.Props(_settings, _storage, bridge, logWriter, applier, snapshots), "peer");
+        foreach (var child in new[] { applier, logWriter, bridge, snapshots, _peer })
+            Context.Watch(child);
     }
 
     protected override SupervisorStrategy SupervisorStrategy() => new(10, TimeSpan.FromMinutes(1), e => e switch

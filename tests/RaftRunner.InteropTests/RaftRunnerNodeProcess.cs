@@ -52,7 +52,7 @@ internal sealed class RaftRunnerNodeProcess : IDisposable
             args.AddRange(["--secret", Secret]);
         _process?.Dispose();
         _process = ChildProcess.Start("dotnet", args);
-        if (!_process.WaitForOutput("serving", TimeSpan.FromSeconds(20)))
+        if (!_process.WaitForOutput("ROUTER bound to", TimeSpan.FromSeconds(20))) // the bridge listens: not before
             throw new InvalidOperationException($"{Id} did not start: {Output}");
         return this;
     }
