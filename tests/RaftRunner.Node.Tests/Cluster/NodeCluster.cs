@@ -125,11 +125,26 @@ internal sealed class NodeCluster : IAsyncDisposable
         throw new TimeoutException($"not every node applied {index}: {string.Join(", ", last.Select(s => $"{s.NodeId}={s.LastApplied}"))}");
     }
 
+    /// <summary>
+    /// A free port below the ephemeral range (20000–31999): nodes dial peers before they listen, and a dial from an
+    /// ephemeral port can take — or on loopback connect to itself on — a port a node is about to bind.
+    /// </summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        for (var attempt = 0; attempt < 1000; attempt++)
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, Random.Shared.Next(20_000, 32_000));
+            try
+            {
+                listener.Start();
+                return ((IPEndPoint)listener.LocalEndpoint).Port;
+            }
+            catch (SocketException)
+            {
+                // taken: try another
+            }
+        }
+        throw new InvalidOperationException("no free port in 20000–31999");
     }
 
     public async ValueTask DisposeAsync()
