@@ -33,6 +33,7 @@ public sealed class LogWriterActor : ReceiveActor
         });
         Receive<Flush>(_ => WriteBuffered());
         Receive<FailForTest>(_ => throw new InvalidOperationException("log writer failure injected by a test"));
+        Receive<GetBatchCount>(_ => Sender.Tell(_batches));
         Receive<CompactLog>(c =>
         {
             WriteBuffered(); // jobs before it first: the snapshot covers only what they made durable
@@ -43,10 +44,7 @@ public sealed class LogWriterActor : ReceiveActor
 
     public static Props Props(NodeStorage storage) => Actors.Props.Create(() => new LogWriterActor(storage));
 
-    /// <summary>Batches written, for status and tests.</summary>
-    public static long Batches => Interlocked.Read(ref _batches);
-
-    private static long _batches;
+    private long _batches;
 
     private void WriteBuffered()
     {
@@ -54,7 +52,7 @@ public sealed class LogWriterActor : ReceiveActor
         if (_buffer.Count == 0)
             return;
         var installed = _storage.Write(_buffer.Select(b => b.Job.Job).ToArray());
-        Interlocked.Increment(ref _batches);
+        _batches++;
         var done = _buffer.ToArray();
         _buffer.Clear();
         for (var i = 0; i < done.Length; i++)
@@ -74,6 +72,12 @@ public sealed class LogWriterActor : ReceiveActor
             Self.Tell(job, replyTo);
         _buffer.Clear();
         base.PreRestart(reason, message);
+    }
+
+    /// <summary>→ log writer: how many batches (syncs) it has written; the answer is a <see cref="long"/>.</summary>
+    public sealed class GetBatchCount
+    {
+        public static readonly GetBatchCount Instance = new();
     }
 
     /// <summary>Fault injection for tests: the log writer fails while holding whatever jobs it buffered.</summary>
