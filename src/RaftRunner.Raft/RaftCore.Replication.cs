@@ -118,16 +118,8 @@ public sealed partial class RaftCore
     /// <summary>The leader's handling of an answer (spec §3.3).</summary>
     private void OnAppendEntriesResponse(string from, AppendEntriesResponse response)
     {
-        if (!IsKnownPeer(from, out var peer) || !peer.TryTakeAnswered<AppendEntriesRequest>(response.MessageId, out var sent, out var rpc))
+        if (!TakeLeaderAnswer<AppendEntriesRequest>(from, response.MessageId, response.Term, s => s.Term, out var peer, out var sent))
             return;
-        if (response.Term > Term)
-        {
-            BecomeFollower(response.Term);
-            return;
-        }
-        if (Role != RaftRole.Leader || sent.Term != Term)
-            return;
-        Heard(peer, rpc);
         if (response.Success)
         {
             var sentLast = (long)sent.PrevLogIndex + sent.Entries.Count;
@@ -147,6 +139,28 @@ public sealed partial class RaftCore
             peer.InFlight.Clear(); // later messages of the window followed the rejected one: their answers are moot
         }
         UpdateFollower(peer);
+    }
+
+    /// <summary>
+    /// The common start of a leader's handling of an answer: it must answer a request in flight (else it is stale
+    /// and dropped, spec §0.2); a higher term deposes the leader (T9); an answer to a request of an older term, or
+    /// one that arrives after stepping down, changes nothing. Otherwise the peer is heard from (check-quorum,
+    /// ReadIndex) and the request it answers is returned.
+    /// </summary>
+    private bool TakeLeaderAnswer<T>(string from, uint messageId, ulong term, Func<T, ulong> termOf, out PeerState peer, out T sent)
+    {
+        sent = default!;
+        if (!IsKnownPeer(from, out peer) || !peer.TryTakeAnswered(messageId, out sent, out var rpc))
+            return false;
+        if (term > Term)
+        {
+            BecomeFollower(term);
+            return false;
+        }
+        if (Role != RaftRole.Leader || termOf(sent) != Term)
+            return false;
+        Heard(peer, rpc);
+        return true;
     }
 
     /// <summary>

@@ -54,16 +54,8 @@ public sealed partial class RaftCore
     /// <summary>The leader's handling of an answer (spec §5.1): done → like an AppendEntries success; else the next chunk.</summary>
     private void OnInstallSnapshotResponse(string from, InstallSnapshotResponse response)
     {
-        if (!IsKnownPeer(from, out var peer) || !peer.TryTakeAnswered<InstallSnapshotRequest>(response.MessageId, out var sent, out var rpc))
+        if (!TakeLeaderAnswer<InstallSnapshotRequest>(from, response.MessageId, response.Term, s => s.Term, out var peer, out var sent))
             return;
-        if (response.Term > Term)
-        {
-            BecomeFollower(response.Term);
-            return;
-        }
-        if (Role != RaftRole.Leader || sent.Term != Term)
-            return;
-        Heard(peer, rpc);
         var end = sent.Offset + (ulong)sent.Chunk.Length;
         if (end == sent.TotalSize && response.NextOffset is null)
         {
