@@ -28,6 +28,8 @@ public sealed class SnapshotManagerActor : ReceiveActor
         _lastSnapshotIndex = storage.SnapshotId.Index;
         Receive<AppliedUpTo>(a =>
         {
+            // A snapshot installed from the leader counts too: the log starts after it already.
+            _lastSnapshotIndex = Math.Max(_lastSnapshotIndex, storage.SnapshotId.Index);
             if (interval <= 0 || _inProgress || a.Index - _lastSnapshotIndex < interval)
                 return;
             _inProgress = true;
