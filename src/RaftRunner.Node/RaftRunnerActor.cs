@@ -39,6 +39,7 @@ public sealed class RaftRunnerActor : ReceiveActor
         Receive<ClientRequestReceived>(m => _peer.Forward(m));
         Receive<GetNodeStatus>(m => _peer.Forward(m));
         Receive<SubscribeRoleChanges>(m => _peer.Forward(m));
+        Receive<ChangeStateMachine>(m => _peer.Forward(m));
         Receive<Terminated>(t =>
         {
             // A part of the node stopped for good (the bridge could not bind its port, a child failed too often):

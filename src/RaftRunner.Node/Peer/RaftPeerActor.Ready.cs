@@ -60,6 +60,8 @@ public sealed partial class RaftPeerActor
             {
                 if (reply.Token is ClientToken token)
                     _bridge.Tell(new ReplyToClient(token.Envelope, reply.Response));
+                else if (reply.Token is LocalChangeToken local)
+                    AnswerLocalChange(local, reply.Response);
             }
             if (ready.SnapshotToApply is { } snapshot)
             {

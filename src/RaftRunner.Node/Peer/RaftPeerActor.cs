@@ -118,6 +118,9 @@ public sealed partial class RaftPeerActor : ReceiveActor, IWithTimers, IWithStas
             case BroadcastTimer:
                 BroadcastHeartbeat();
                 break;
+            case ChangeStateMachine change:
+                OnChange(change);
+                break;
             case GetNodeStatus:
                 Sender.Tell(Status());
                 break;

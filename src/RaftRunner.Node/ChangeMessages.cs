@@ -1,0 +1,29 @@
+using RaftRunner.Protocol;
+
+namespace RaftRunner.Node;
+
+/// <summary>
+/// → RaftRunnerActor: replicate <see cref="Data"/> as one STATE entry (DESIGN.md "What a user does"). The answer
+/// is <see cref="ChangeApplied"/> once the entry is committed and applied on the leader, or
+/// <see cref="ChangeFailed"/>. Retrying with the same <see cref="RequestId"/> never applies the change twice.
+/// </summary>
+public sealed record ChangeStateMachine(ReadOnlyMemory<byte> Data, RequestId? RequestId = null);
+
+/// <summary>The change is committed at <see cref="Index"/> and applied.</summary>
+public sealed record ChangeApplied(long Index, RequestId RequestId);
+
+/// <summary>Why a change was not applied.</summary>
+public enum ChangeFailure
+{
+    /// <summary>This node is not the leader (forwarding to the leader comes with the RaftRunner facade).</summary>
+    NotLeader,
+
+    /// <summary>The request id is outside the accept window (request-id-ttl and its margin): it will never be applied.</summary>
+    Expired,
+
+    /// <summary>Empty data, or more than max-log-entry-data-size: refused without being appended.</summary>
+    Refused,
+}
+
+/// <summary>The change was not applied; <see cref="LeaderId"/> names the leader when known.</summary>
+public sealed record ChangeFailed(ChangeFailure Reason, string Message, string? LeaderId = null);
