@@ -39,5 +39,17 @@ public sealed record QueryStateMachine(ReadOnlyMemory<byte> Request);
 /// <summary>Applier → asker: the state machine's answer (or the error it threw, as text).</summary>
 public sealed record QueryResult(ReadOnlyMemory<byte> Response, string? Error = null);
 
+/// <summary>→ applier: how far is the state machine? The answer is <see cref="AppliedIndex"/>.</summary>
+public sealed record GetAppliedIndex
+{
+    public static readonly GetAppliedIndex Instance = new();
+}
+
+/// <summary>
+/// Applier → asker: the state machine holds everything up to <see cref="Index"/>; when
+/// <see cref="RestoreRequired"/> it holds something unknown (the applier failed) and must be restored first.
+/// </summary>
+public sealed record AppliedIndex(long Index, bool RestoreRequired);
+
 /// <summary>What an envelope recorded besides the state: the configuration and recent request ids (null for a foreign snapshot).</summary>
 public sealed record SnapshotContents(ConfigEntryData? Configuration, IReadOnlyList<(RequestId Id, long Index)> RequestIds);

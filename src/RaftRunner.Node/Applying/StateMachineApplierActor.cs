@@ -53,6 +53,7 @@ public sealed class StateMachineApplierActor : ReceiveActor
         ReceiveAsync<RestoreSnapshot>(RestoreAsync);
         ReceiveAsync<TakeSnapshot>(TakeSnapshotAsync);
         ReceiveAsync<QueryStateMachine>(QueryAsync);
+        Receive<GetAppliedIndex>(_ => Sender.Tell(new AppliedIndex(_state.LastApplied, _state.RestoreRequired is not null)));
     }
 
     public static Props Props(IStateMachine stateMachine, ApplierSettings? settings = null)

@@ -11,7 +11,7 @@ public sealed partial class RaftPeerActor
 {
     /// <summary>Readies handed out and not finished yet, oldest first; each waits for its own durable part and for all before it.</summary>
     private readonly Queue<PendingReady> _readies = new();
-    private long _sequence;
+    private long _sequence = Random.Shared.NextInt64(1L << 40) << 20; // distinct per incarnation: no stale Persisted can match
     private RaftRole _lastRole = RaftRole.Client;
     private ulong _lastTerm;
     private string? _lastLeader;

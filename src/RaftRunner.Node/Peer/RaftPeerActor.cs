@@ -49,9 +49,24 @@ public sealed partial class RaftPeerActor : ReceiveActor, IWithTimers, IWithStas
     public static Props Props(NodeSettings settings, NodeStorage storage, IActorRef bridge, IActorRef logWriter, IActorRef applier, IActorRef snapshots) =>
         Actors.Props.Create(() => new RaftPeerActor(settings, storage, bridge, logWriter, applier, snapshots));
 
-    /// <summary>A state machine kept in memory is rebuilt from the snapshot before the core starts; everything else waits.</summary>
+    /// <summary>
+    /// Before the core starts: the log writer finishes what an earlier incarnation of this actor gave it (so the
+    /// storage the core reads is final), then the state machine's position decides where commit starts — where it
+    /// already is when it is intact (this actor was restarted, the applier was not), else the snapshot restored
+    /// into it. Everything else waits.
+    /// </summary>
     private void Starting()
     {
+        Receive<Persisted>(_ => { }); // an earlier incarnation's jobs: written (the barrier waits for them), not ours to finish
+        Receive<WriteBarrierPassed>(_ => _applier.Tell(GetAppliedIndex.Instance));
+        Receive<AppliedIndex>(a =>
+        {
+            var (index, term) = _storage.SnapshotId;
+            if (!a.RestoreRequired && a.Index >= index && a.Index <= _storage.Log.LastIndex)
+                StartCore(a.Index);
+            else
+                _applier.Tell(new RestoreSnapshot(_storage.SnapshotPath, index, term)); // index 0: the empty state
+        });
         Receive<SnapshotRestored>(r =>
         {
             _log.LogInformation("state machine restored from the snapshot at {Index}", r.Index);
@@ -61,14 +76,7 @@ public sealed partial class RaftPeerActor : ReceiveActor, IWithTimers, IWithStas
         ReceiveAny(_ => Stash.Stash());
     }
 
-    protected override void PreStart()
-    {
-        var (index, term) = _storage.SnapshotId;
-        if (index > 0)
-            _applier.Tell(new RestoreSnapshot(_storage.SnapshotPath, index, term));
-        else
-            StartCore(0);
-    }
+    protected override void PreStart() => _logWriter.Tell(WriteBarrier.Instance);
 
     private void StartCore(long commitIndex)
     {
@@ -112,6 +120,10 @@ public sealed partial class RaftPeerActor : ReceiveActor, IWithTimers, IWithStas
                 break;
             case SnapshotFailed f:
                 throw new InvalidOperationException($"cannot restore the leader's snapshot into the state machine: {f.Reason}");
+            case Status.Failure failure:
+                // The applier refused or failed a batch (it restarted, or the state machine threw): its state is no
+                // longer known to match the log. Starting over puts it back on the snapshot and replays the log.
+                throw new InvalidOperationException($"the state machine applier failed: {failure.Cause.Message}", failure.Cause);
             case QueryAnswer q:
                 AnswerQuery(q);
                 break;
@@ -121,6 +133,8 @@ public sealed partial class RaftPeerActor : ReceiveActor, IWithTimers, IWithStas
             case ChangeStateMachine change:
                 OnChange(change);
                 break;
+            case FailForTest:
+                throw new InvalidOperationException("raft peer failure injected by a test");
             case GetNodeStatus:
                 Sender.Tell(Status());
                 break;
@@ -142,6 +156,12 @@ public sealed partial class RaftPeerActor : ReceiveActor, IWithTimers, IWithStas
     private NodeStatus Status() => new(
         _settings.NodeId, _core.Role, _core.Term, _core.LeaderId, _storage.Log.FirstIndex, _core.CommitIndex, _core.LastApplied,
         _core.LastIndex, _core.Configuration.AllPeers, _core.Configuration.IsTransitional);
+
+    /// <summary>Fault injection for tests: the peer fails, and its supervisor restarts it.</summary>
+    internal sealed class FailForTest
+    {
+        public static readonly FailForTest Instance = new();
+    }
 
     private sealed class TickTimer
     {

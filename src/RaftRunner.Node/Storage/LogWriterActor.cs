@@ -34,6 +34,11 @@ public sealed class LogWriterActor : ReceiveActor
         Receive<Flush>(_ => WriteBuffered());
         Receive<FailForTest>(_ => throw new InvalidOperationException("log writer failure injected by a test"));
         Receive<GetBatchCount>(_ => Sender.Tell(_batches));
+        Receive<WriteBarrier>(_ =>
+        {
+            WriteBuffered();
+            Sender.Tell(WriteBarrierPassed.Instance);
+        });
         Receive<CompactLog>(c =>
         {
             WriteBuffered(); // jobs before it first: the snapshot covers only what they made durable

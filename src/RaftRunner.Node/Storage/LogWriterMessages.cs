@@ -8,6 +8,18 @@ public sealed record Persist(long Sequence, StorageJob Job);
 /// <summary>Log writer → peer: the job is durable, with the received snapshots it installed (in order).</summary>
 public sealed record Persisted(long Sequence, IReadOnlyList<SnapshotInstall> InstalledSnapshots);
 
+/// <summary>→ log writer: answer <see cref="WriteBarrierPassed"/> once every job sent before this is durable.</summary>
+public sealed record WriteBarrier
+{
+    public static readonly WriteBarrier Instance = new();
+}
+
+/// <summary>Log writer → asker: nothing sent before the <see cref="WriteBarrier"/> is still being written.</summary>
+public sealed record WriteBarrierPassed
+{
+    public static readonly WriteBarrierPassed Instance = new();
+}
+
 /// <summary>→ log writer: this node's own snapshot is written at <see cref="SnapshotPath"/>; use it and compact the log.</summary>
 public sealed record CompactLog(string SnapshotPath);
 

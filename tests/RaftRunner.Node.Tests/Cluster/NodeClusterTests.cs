@@ -164,4 +164,33 @@ public sealed class NodeClusterTests
             Assert.Equal("blue", System.Text.Encoding.UTF8.GetString(KeyValueCommands.ReadValue(answer.Value.Frames[0].Span)!));
         }
     }
+
+    [Fact]
+    public async Task A_raft_peer_restarted_by_its_supervisor_mid_load_goes_on_from_the_state_machine_it_left_leader_or_follower()
+    {
+        await using var cluster = new NodeCluster(3);
+        cluster.StartAll();
+        var leader = await cluster.LeaderAsync();
+        var follower = cluster.Running.First(id => id != leader);
+        var ids = Enumerable.Range(0, 120).Select(_ => RequestId.New()).ToArray();
+        var load = Task.WhenAll(Enumerable.Range(0, 4).Select(worker => Task.Run(async () =>
+        {
+            var done = new List<long>();
+            for (var i = worker; i < ids.Length; i += 4)
+                done.Add(await cluster.UpdateAsync(ids[i], Set($"k{i}", "v"), TimeSpan.FromSeconds(60)));
+            return done;
+        })));
+        for (var i = 0; i < 4; i++)
+        {
+            await Task.Delay(40);
+            var victim = i % 2 == 0 ? follower : leader; // a follower, then the leader, and again
+            var peer = cluster.NodeOf(victim).Path.Elements + "/peer";
+            cluster.SystemOf(victim).ActorSelection(peer).Tell(RaftRunner.Node.Peer.RaftPeerActor.FailForTest.Instance);
+        }
+        var indexes = (await load).SelectMany(x => x).ToArray();
+        Assert.Equal(ids.Length, indexes.Distinct().Count());
+        await cluster.AllAppliedAsync(indexes.Max());
+        foreach (var id in cluster.Running)
+            Assert.Equal(ids.Length, cluster.StateMachineOf(id).Count);
+    }
 }
