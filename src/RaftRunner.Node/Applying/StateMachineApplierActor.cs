@@ -165,27 +165,49 @@ public sealed class StateMachineApplierActor : ReceiveActor
             Fail(replyTo, $"no snapshot while the state machine awaits a restore ({reason})", null);
             return;
         }
+        // Everything the file records is taken now, between two applies: index, term, envelope and the state.
+        var index = _state.LastApplied;
+        var term = _state.LastTerm;
+        var envelope = _state.ToEnvelope();
+        if (_stateMachine is ISnapshotCapture capture)
+        {
+            // Written from a consistent view on another thread while this actor goes on applying entries.
+            var write = capture.CaptureSnapshot();
+            var self = Self;
+            _ = Task.Run(async () => replyTo.Tell(await WriteSnapshotFileAsync(take.TargetPath, index, term, envelope, write), self));
+            return;
+        }
+        replyTo.Tell(await WriteSnapshotFileAsync(take.TargetPath, index, term, envelope, _stateMachine.WriteSnapshotAsync), Self);
+    }
+
+    /// <summary>
+    /// Writes a snapshot file (temporary, then renamed into place) and returns <see cref="SnapshotTaken"/> or
+    /// <see cref="SnapshotFailed"/> — only after the clean-up, so whoever hears of a failure finds no temporary
+    /// file left. Touches no actor state: it may run off the actor's turn.
+    /// </summary>
+    private async Task<object> WriteSnapshotFileAsync(string path, long index, ulong term, SnapshotEnvelope envelope, Func<Stream, CancellationToken, ValueTask> write)
+    {
         SnapshotWriter? writer = null;
         SnapshotWriterStream? stream = null;
         object answer;
         try
         {
-            writer = SnapshotWriter.Create(take.TargetPath, (ulong)_state.LastApplied, _state.LastTerm);
-            writer.Write(SnapshotEnvelopeWriter.Encode(_state.ToEnvelope(), _settings.MaxRequestIds));
+            writer = SnapshotWriter.Create(path, (ulong)index, term);
+            writer.Write(SnapshotEnvelopeWriter.Encode(envelope, _settings.MaxRequestIds));
             stream = new SnapshotWriterStream(writer);
             using (var timeout = Limit(_settings.SnapshotTimeout))
             {
                 var ct = timeout?.Token ?? CancellationToken.None;
-                await _stateMachine.WriteSnapshotAsync(stream, ct);
+                await write(stream, ct);
                 await stream.CompleteAsync(ct);
             }
             using var installed = writer.Install();
-            _log.LogInformation("Took a snapshot at index {Index} (term {Term}, {Size} bytes) into {Path}", installed.Index, installed.Term, installed.DataSize, take.TargetPath);
-            answer = new SnapshotTaken(take.TargetPath, (long)installed.Index, installed.Term, installed.DataSize);
+            _log.LogInformation("Took a snapshot at index {Index} (term {Term}, {Size} bytes) into {Path}", installed.Index, installed.Term, installed.DataSize, path);
+            answer = new SnapshotTaken(path, (long)installed.Index, installed.Term, installed.DataSize);
         }
         catch (Exception e)
         {
-            var why = $"cannot take a snapshot into {take.TargetPath}: {e.Message}";
+            var why = $"cannot take a snapshot into {path}: {e.Message}";
             _log.LogError(e, "Snapshot failed: {Reason}", why);
             answer = new SnapshotFailed(why);
         }
@@ -194,8 +216,7 @@ public sealed class StateMachineApplierActor : ReceiveActor
             stream?.Abandon();
             writer?.Dispose();
         }
-        // Answered only after the clean-up: whoever hears of a failure finds no temporary file left behind.
-        replyTo.Tell(answer, Self);
+        return answer;
     }
 
     private async Task QueryAsync(QueryStateMachine query)

@@ -17,7 +17,7 @@ namespace RaftRunner.Node.StateMachines;
 /// <see cref="Keys"/> may be called from any thread (a status page) and see a consistent state; the
 /// <see cref="IStateMachine"/> methods are called by the applier alone, one at a time.
 /// </remarks>
-public sealed class KeyValueStateMachine : IStateMachine
+public sealed class KeyValueStateMachine : IStateMachine, ISnapshotCapture
 {
     /// <summary>The most keys a <c>keys</c> query returns.</summary>
     public const int MaxKeysReturned = 10_000;
@@ -120,6 +120,13 @@ public sealed class KeyValueStateMachine : IStateMachine
     {
         ArgumentNullException.ThrowIfNull(destination);
         return KeyValueSnapshotFormat.WriteAsync(destination, Volatile.Read(ref _pairs), ct);
+    }
+
+    /// <summary>The map is immutable: the view is the map as it is now, written while applies go on.</summary>
+    public Func<Stream, CancellationToken, ValueTask> CaptureSnapshot()
+    {
+        var view = Volatile.Read(ref _pairs);
+        return (destination, ct) => KeyValueSnapshotFormat.WriteAsync(destination, view, ct);
     }
 
     public async ValueTask RestoreSnapshotAsync(Stream source, CancellationToken ct)
