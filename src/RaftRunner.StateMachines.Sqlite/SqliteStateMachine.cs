@@ -36,7 +36,7 @@ namespace RaftRunner.StateMachines.Sqlite;
 /// splits a command from its <see cref="MetaTable"/> update, so <see cref="LastAppliedIndex"/> always says what the
 /// file holds. Foreign keys are enforced (<c>PRAGMA foreign_keys=ON</c> on every node).</para>
 /// </remarks>
-public sealed partial class SqliteStateMachine : IStateMachine, IDisposable
+public sealed partial class SqliteStateMachine : IDurableStateMachine, IDisposable
 {
     /// <summary>The state machine's own table: one row (<c>id</c> 0) with <c>last_applied</c> and <c>applied_entries</c>.</summary>
     public const string MetaTable = "raft_meta";
@@ -81,9 +81,8 @@ public sealed partial class SqliteStateMachine : IStateMachine, IDisposable
     /// The log index of the last entry applied through <see cref="ApplyAsync(long, LogEntry, CancellationToken)"/>,
     /// as the database records it (read at open and after a restore; 0 for none). It survives restarts with the file,
     /// which is what exactly-once apply across restarts needs: a caller that knows entry indices skips those not above
-    /// it. The node does not use it yet — <see cref="IStateMachine.ApplyAsync"/> carries no index, so entries the
-    /// node applies leave it as it is, and the node restores its latest snapshot and replays the log after it on
-    /// every start — so it is meaningful only when every entry goes through the indexed overload.
+    /// it. The node does exactly that (<see cref="IDurableStateMachine"/>): it applies through the indexed overload
+    /// and, after a restart, goes on from this index instead of restoring the snapshot and replaying the log.
     /// </summary>
     public long LastAppliedIndex => Interlocked.Read(ref _lastApplied);
 
@@ -113,8 +112,11 @@ public sealed partial class SqliteStateMachine : IStateMachine, IDisposable
     /// Applies the entry at log index <paramref name="index"/> exactly once: an index not above
     /// <see cref="LastAppliedIndex"/> is <see cref="SqliteApplyStatus.AlreadyApplied"/> and skipped; a CONFIG or
     /// CHECKPOINT entry only records its index. Indices may skip (entries that are not given here) but not go back.
-    /// Not called by the node yet (see <see cref="LastAppliedIndex"/>).
+    /// The node calls it through <see cref="IDurableStateMachine"/>.
     /// </summary>
+    /// <summary>The node's indexed apply (exactly once across restarts): the public overload, its result dropped.</summary>
+    async ValueTask IDurableStateMachine.ApplyAsync(long index, LogEntry entry, CancellationToken ct) => await ApplyAsync(index, entry, ct).ConfigureAwait(false);
+
     public ValueTask<SqliteApplyResult> ApplyAsync(long index, LogEntry entry, CancellationToken ct)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(index);

@@ -51,5 +51,12 @@ public sealed record GetAppliedIndex
 /// </summary>
 public sealed record AppliedIndex(long Index, bool RestoreRequired);
 
+/// <summary>
+/// Peer → applier: the state machine already holds everything up to <see cref="Index"/> (a durable state machine
+/// after a restart); go on from there. The configuration in force is given for the envelopes of later snapshots.
+/// The applier answers <see cref="EntriesApplied"/>.
+/// </summary>
+public sealed record ResumeAt(long Index, ulong Term, ConfigEntryData? Configuration, long? ConfigurationIndex);
+
 /// <summary>What an envelope recorded besides the state: the configuration and recent request ids (null for a foreign snapshot).</summary>
 public sealed record SnapshotContents(ConfigEntryData? Configuration, IReadOnlyList<(RequestId Id, long Index)> RequestIds);

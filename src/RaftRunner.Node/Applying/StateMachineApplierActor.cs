@@ -53,7 +53,17 @@ public sealed class StateMachineApplierActor : ReceiveActor
         ReceiveAsync<RestoreSnapshot>(RestoreAsync);
         ReceiveAsync<TakeSnapshot>(TakeSnapshotAsync);
         ReceiveAsync<QueryStateMachine>(QueryAsync);
-        Receive<GetAppliedIndex>(_ => Sender.Tell(new AppliedIndex(_state.LastApplied, _state.RestoreRequired is not null)));
+        Receive<GetAppliedIndex>(_ => Sender.Tell(new AppliedIndex(
+            // A durable state machine that this applier has not fed yet knows where it stands by itself.
+            _stateMachine is IDurableStateMachine d && _state.LastApplied == 0 ? d.LastAppliedIndex : _state.LastApplied,
+            _state.RestoreRequired is not null)));
+        Receive<ResumeAt>(r =>
+        {
+            // An applier that fed the state itself knows better (its request ids): only a fresh one takes this.
+            if (_state.LastApplied != r.Index)
+                _state.Restored(r.Index, r.Term, new SnapshotEnvelope(r.Configuration, r.ConfigurationIndex, []));
+            Sender.Tell(new EntriesApplied(r.Index));
+        });
     }
 
     public static Props Props(IStateMachine stateMachine, ApplierSettings? settings = null)
@@ -91,7 +101,10 @@ public sealed class StateMachineApplierActor : ReceiveActor
                 try
                 {
                     timeout?.CancelAfter(_settings.ApplyTimeout);
-                    await _stateMachine.ApplyAsync(entry, timeout?.Token ?? CancellationToken.None);
+                    if (_stateMachine is IDurableStateMachine durable)
+                        await durable.ApplyAsync(index, entry, timeout?.Token ?? CancellationToken.None);
+                    else
+                        await _stateMachine.ApplyAsync(entry, timeout?.Token ?? CancellationToken.None);
                 }
                 catch (Exception e)
                 {

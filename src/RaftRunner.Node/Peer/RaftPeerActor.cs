@@ -63,7 +63,17 @@ public sealed partial class RaftPeerActor : ReceiveActor, IWithTimers, IWithStas
         {
             var (index, term) = _storage.SnapshotId;
             if (!a.RestoreRequired && a.Index >= index && a.Index <= _storage.Log.LastIndex)
+            {
+                if (a.Index > 0)
+                {
+                    // Tell the applier where it stands (a durable state machine's own record) and what configuration
+                    // is in force, for the snapshots it will write.
+                    var membership = _storage.Membership;
+                    var committed = membership.Committed ?? membership.Configuration;
+                    _applier.Tell(new ResumeAt(a.Index, _storage.Reader.TermAt(a.Index) ?? 0, committed.ToEntryData(), membership.CommittedIndex));
+                }
                 StartCore(a.Index);
+            }
             else
                 _applier.Tell(new RestoreSnapshot(_storage.SnapshotPath, index, term)); // index 0: the empty state
         });

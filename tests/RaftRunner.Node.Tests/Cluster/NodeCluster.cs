@@ -16,7 +16,7 @@ internal sealed class NodeCluster : IAsyncDisposable
 {
     public static readonly byte[] Secret = "cluster-test"u8.ToArray();
     private readonly string _root = Path.Combine(Path.GetTempPath(), "rr-cluster-" + Guid.NewGuid().ToString("N"));
-    private readonly Dictionary<string, (ActorSystem System, IActorRef Node, KeyValueStateMachine StateMachine)> _running = [];
+    private readonly Dictionary<string, (ActorSystem System, IActorRef Node, IStateMachine StateMachine)> _running = [];
 
     public NodeCluster(int size, Func<NodeSettings, NodeSettings>? configure = null, int spares = 0)
     {
@@ -41,7 +41,10 @@ internal sealed class NodeCluster : IAsyncDisposable
 
     public string DataOf(string id) => Path.Combine(_root, id);
 
-    public KeyValueStateMachine StateMachineOf(string id) => _running[id].StateMachine;
+    public KeyValueStateMachine StateMachineOf(string id) => (KeyValueStateMachine)_running[id].StateMachine;
+
+    /// <summary>The state machine a node gets when it starts (default: a new key-value machine).</summary>
+    public Func<string, IStateMachine> Machines { get; init; } = _ => new KeyValueStateMachine();
 
     public IActorRef NodeOf(string id) => _running[id].Node;
 
@@ -60,7 +63,7 @@ internal sealed class NodeCluster : IAsyncDisposable
             SnapshotInterval = 0,
         });
         var system = ActorSystem.Create(id);
-        var stateMachine = new KeyValueStateMachine();
+        var stateMachine = Machines(id);
         var node = system.ActorOf(RaftRunnerActor.Props(settings, stateMachine), "raft");
         _running[id] = (system, node, stateMachine);
     }
