@@ -24,6 +24,11 @@ public sealed partial class RaftPeerActor
             var ready = _core.GetReady();
             foreach (var m in ready.MessagesNow)
                 _bridge.Tell(new SendToPeer(m.Peer, m.Message));
+            foreach (var reply in ready.Replies)
+            {
+                if (IsPromiseFree(reply.Response))
+                    SendReply(reply);
+            }
             if (ready.Membership is not null)
                 _bridge.Tell(new SetPeers(_core.Configuration.AllPeers.Where(p => p.Id != _settings.NodeId).ToArray()));
             var job = StorageJob.From(ready);
@@ -58,10 +63,8 @@ public sealed partial class RaftPeerActor
                 _bridge.Tell(new SendToPeer(m.Peer, m.Message));
             foreach (var reply in ready.Replies)
             {
-                if (reply.Token is ClientToken token)
-                    _bridge.Tell(new ReplyToClient(token.Envelope, reply.Response));
-                else if (reply.Token is LocalChangeToken local)
-                    AnswerLocalChange(local, reply.Response);
+                if (!IsPromiseFree(reply.Response))
+                    SendReply(reply);
             }
             if (ready.SnapshotToApply is { } snapshot)
             {
@@ -76,6 +79,26 @@ public sealed partial class RaftPeerActor
             }
             _core.Advance(ready);
         }
+    }
+
+    /// <summary>
+    /// "Accepted" promises nothing durable: zmq-raft sends it before it even appends (spec §6.1 step 5, Q13), and a
+    /// client's timeout restarts on it, so it goes out at once rather than after the write — a slow disk must not
+    /// make clients resend. Every other answer waits for the Ready's write.
+    /// </summary>
+    private static bool IsPromiseFree(object response) => response switch
+    {
+        Protocol.Messages.RequestUpdateResponse { Outcome: Protocol.Messages.RequestUpdateOutcome.Accepted } => true,
+        Protocol.Messages.ConfigUpdateResponse { Status: Protocol.Messages.ConfigUpdateStatus.Accepted, Index: null } => true,
+        _ => false,
+    };
+
+    private void SendReply(ClientReply reply)
+    {
+        if (reply.Token is ClientToken token)
+            _bridge.Tell(new ReplyToClient(token.Envelope, reply.Response));
+        else if (reply.Token is LocalChangeToken local)
+            AnswerLocalChange(local, reply.Response);
     }
 
     /// <summary>Subscribers hear about role, term and leader changes; a node that stops leading drops its client streams.</summary>
