@@ -3,9 +3,10 @@ using RaftRunner.Protocol;
 namespace RaftRunner.Node;
 
 /// <summary>
-/// → RaftRunnerActor: replicate <see cref="Data"/> as one STATE entry (DESIGN.md "What a user does"). The answer
-/// is <see cref="ChangeApplied"/> once the entry is committed and applied on the leader, or
-/// <see cref="ChangeFailed"/>. Retrying with the same <see cref="RequestId"/> never applies the change twice.
+/// → RaftRunnerActor: replicate <see cref="Data"/> as one STATE entry (DESIGN.md "What a user does"), on any node:
+/// a follower forwards it to the leader itself. The answer is <see cref="ChangeApplied"/> once the entry is
+/// committed and applied on this node, or <see cref="ChangeFailed"/> (expired, refused, or not committed within
+/// change-timeout). Retrying with the same <see cref="RequestId"/> never applies the change twice.
 /// </summary>
 public sealed record ChangeStateMachine(ReadOnlyMemory<byte> Data, RequestId? RequestId = null);
 
@@ -15,8 +16,8 @@ public sealed record ChangeApplied(long Index, RequestId RequestId);
 /// <summary>Why a change was not applied.</summary>
 public enum ChangeFailure
 {
-    /// <summary>This node is not the leader (forwarding to the leader comes with the RaftRunner facade).</summary>
-    NotLeader,
+    /// <summary>The change could not be committed in time (no leader reachable within change-timeout).</summary>
+    Timeout,
 
     /// <summary>The request id is outside the accept window (request-id-ttl and its margin): it will never be applied.</summary>
     Expired,

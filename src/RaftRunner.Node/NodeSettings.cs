@@ -66,6 +66,9 @@ public sealed record NodeSettings
 
     public TimeSpan BroadcastHeartbeatInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>How long a change forwarded from a follower may take to commit before the asker hears Timeout.</summary>
+    public TimeSpan ChangeTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The core's options: every duration in ticks.</summary>
     public RaftCoreOptions ToCoreOptions() => new()
     {

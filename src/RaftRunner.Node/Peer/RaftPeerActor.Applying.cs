@@ -19,6 +19,7 @@ public sealed partial class RaftPeerActor
     private void OnEntriesApplied(EntriesApplied applied)
     {
         _core.Applied(applied.LastIndex);
+        AnswerForwardedApplied();
         var broadcast = new List<LogEntry>();
         while (_applying.TryPeek(out var batch) && batch.First <= applied.LastIndex)
         {

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Logging;
 using RaftRunner.Actors;
+using RaftRunner.Client;
 using RaftRunner.Protocol;
 using RaftRunner.Protocol.Messages;
 
@@ -6,19 +8,28 @@ namespace RaftRunner.Node.Peer;
 
 public sealed partial class RaftPeerActor
 {
+    private readonly List<(long Index, LocalChangeToken Token)> _forwardedWaiting = [];
+    private RaftClient? _forwarder;
+
     /// <summary>A change asked for inside this process: the answer goes back to the asker as a message.</summary>
-    private sealed record LocalChangeToken(IActorRef ReplyTo, RequestId Id);
+    private sealed record LocalChangeToken(IActorRef ReplyTo, RequestId Id, ReadOnlyMemory<byte> Data);
+
+    /// <summary>A forwarded change committed at <see cref="Index"/>, or failed.</summary>
+    private sealed record ForwardedChange(LocalChangeToken Token, long Index, Exception? Error);
 
     private void OnChange(ChangeStateMachine change)
     {
         var id = change.RequestId ?? RequestId.New();
-        var token = new LocalChangeToken(Sender, id);
+        var token = new LocalChangeToken(Sender, id, change.Data);
         if (!_core.RequestUpdate(token, id, change.Data, DateTimeOffset.UtcNow))
             Sender.Tell(new ChangeFailed(ChangeFailure.Refused, $"the change is empty or larger than {_settings.MaxLogEntryDataSize} bytes (max-log-entry-data-size)"));
     }
 
-    /// <summary>The core's answers to a local change: "accepted" is only a keep-alive; the rest end it.</summary>
-    private static void AnswerLocalChange(LocalChangeToken token, object response)
+    /// <summary>
+    /// The core's answers to a local change: "accepted" is only a keep-alive; "not leader" sends the change to the
+    /// leader as a client would (same request id: never applied twice), so the asker never sees "not leader".
+    /// </summary>
+    private void AnswerLocalChange(LocalChangeToken token, object response)
     {
         if (response is not RequestUpdateResponse answer)
             return;
@@ -28,11 +39,61 @@ public sealed partial class RaftPeerActor
                 token.ReplyTo.Tell(new ChangeApplied((long)answer.Index, token.Id));
                 break;
             case RequestUpdateOutcome.NotLeader:
-                token.ReplyTo.Tell(new ChangeFailed(ChangeFailure.NotLeader, $"not the leader (leader: {answer.LeaderId ?? "unknown"})", answer.LeaderId));
+                Forward(token);
                 break;
             case RequestUpdateOutcome.Expired:
                 token.ReplyTo.Tell(new ChangeFailed(ChangeFailure.Expired, $"request id {token.Id} is outside the accept window"));
                 break;
         }
     }
+
+    private void Forward(LocalChangeToken token)
+    {
+        _forwarder ??= new RaftClient(
+            _core.Configuration.AllPeers.Select(p => p.Url),
+            new RaftClientOptions { SecretBytes = _settings.Secret, CallTimeout = _settings.ChangeTimeout, Logger = _log });
+        var self = Self;
+        var client = _forwarder;
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                var index = await client.RequestUpdateAsync(token.Data, token.Id).ConfigureAwait(false);
+                self.Tell(new ForwardedChange(token, index, null));
+            }
+            catch (Exception e)
+            {
+                self.Tell(new ForwardedChange(token, 0, e));
+            }
+        });
+    }
+
+    /// <summary>Committed at the leader: answered once this node has applied it too (the asker reads local state next).</summary>
+    private void OnForwarded(ForwardedChange forwarded)
+    {
+        if (forwarded.Error is { } error)
+        {
+            var reason = error is RequestExpiredException ? ChangeFailure.Expired : ChangeFailure.Timeout;
+            _log.LogWarning("a change forwarded to the leader failed: {Error}", error.Message);
+            forwarded.Token.ReplyTo.Tell(new ChangeFailed(reason, error.Message, _core.LeaderId));
+            return;
+        }
+        _forwardedWaiting.Add((forwarded.Index, forwarded.Token));
+        AnswerForwardedApplied();
+    }
+
+    private void AnswerForwardedApplied()
+    {
+        for (var i = _forwardedWaiting.Count - 1; i >= 0; i--)
+        {
+            var (index, token) = _forwardedWaiting[i];
+            if (index <= _core.LastApplied)
+            {
+                token.ReplyTo.Tell(new ChangeApplied(index, token.Id));
+                _forwardedWaiting.RemoveAt(i);
+            }
+        }
+    }
+
+    protected override void PostStop() => _forwarder?.Dispose();
 }

@@ -143,6 +143,9 @@ public sealed partial class RaftPeerActor : ReceiveActor, IWithTimers, IWithStas
             case ChangeStateMachine change:
                 OnChange(change);
                 break;
+            case ForwardedChange forwarded:
+                OnForwarded(forwarded);
+                break;
             case FailForTest:
                 throw new InvalidOperationException("raft peer failure injected by a test");
             case GetNodeStatus:

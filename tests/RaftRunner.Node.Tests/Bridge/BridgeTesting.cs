@@ -60,7 +60,7 @@ internal static class BridgeTesting
         return router;
     }
 
-    public static ZmqSocket Client(ZmqContext context, int port)
+    public static ZmqSocket DealerTo(ZmqContext context, int port)
     {
         var dealer = Socket(context, ZmqSocketType.Dealer);
         dealer.Connect(Url(port));

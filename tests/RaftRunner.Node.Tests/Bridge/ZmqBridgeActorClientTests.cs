@@ -20,7 +20,7 @@ public sealed class ZmqBridgeActorClientTests(ITestOutputHelper output) : TestKi
     {
         using var context = new ZmqContext();
         var (bridge, probe, port) = Start();
-        using var client = Client(context, port);
+        using var client = DealerTo(context, port);
 
         var config = Ask<RequestConfigRequest>(client, probe, new RequestConfigRequest(1).Encode(Secret), out var envelope);
         Assert.Equal(new RequestConfigRequest(1), config);
@@ -80,7 +80,7 @@ public sealed class ZmqBridgeActorClientTests(ITestOutputHelper output) : TestKi
     {
         using var context = new ZmqContext();
         var (_, probe, port) = Start();
-        using var client = Client(context, port);
+        using var client = DealerTo(context, port);
 
         client.SendMultipart(new RequestConfigRequest(1).Encode("wrong"u8.ToArray()));
         client.SendMultipart(new RequestVoteRequest(1, "X", 1, 0, 0).Encode(ReadOnlyMemory<byte>.Empty));
@@ -97,7 +97,7 @@ public sealed class ZmqBridgeActorClientTests(ITestOutputHelper output) : TestKi
         var port = FreePort();
         var probe = CreateTestProbe();
         Sys.ActorOf(ZmqBridgeActor.Props(Settings("A", port) with { MaxMessageSize = 8 << 20 }, probe));
-        using var client = Client(context, port);
+        using var client = DealerTo(context, port);
         var id = B(1);
         var secret = (ReadOnlyMemory<byte>)Secret;
 
@@ -123,13 +123,13 @@ public sealed class ZmqBridgeActorClientTests(ITestOutputHelper output) : TestKi
         probe.ExpectNoMsg(TimeSpan.FromMilliseconds(500));
 
         // Larger than MaxMessageSize: libzmq disconnects the sender, and nobody else notices.
-        using (var flooder = Client(context, port))
+        using (var flooder = DealerTo(context, port))
             flooder.SendMultipart([id, B(MessageTypes.RequestConfig), secret, new byte[9 << 20]]);
         probe.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
 
         client.SendMultipart(new RequestConfigRequest(5).Encode(Secret));
         Assert.Equal(new RequestConfigRequest(5), probe.ExpectMsg<ClientRequestReceived>(Patience).Request);
-        using var another = Client(context, port);
+        using var another = DealerTo(context, port);
         another.SendMultipart(new RequestLogInfoRequest(6).Encode(Secret));
         Assert.Equal(new RequestLogInfoRequest(6), probe.ExpectMsg<ClientRequestReceived>(Patience).Request);
     }
@@ -147,7 +147,7 @@ public sealed class ZmqBridgeActorClientTests(ITestOutputHelper output) : TestKi
         bridge.Tell(new SendToPeer("B", new AppendEntriesResponse(1, 1, false, ConflictTerm: 3)));
         bridge.Tell(new Publish([]));
 
-        using var client = Client(context, port);
+        using var client = DealerTo(context, port);
         var request = Ask<RequestConfigRequest>(client, probe, new RequestConfigRequest(7).Encode(Secret), out var envelope);
         Assert.Equal(7u, request.RequestId);
         Reply(bridge, client, envelope, new RequestConfigResponse(7, false, null, null));

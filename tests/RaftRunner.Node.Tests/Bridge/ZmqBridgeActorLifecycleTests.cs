@@ -40,7 +40,7 @@ public sealed class ZmqBridgeActorLifecycleTests(ITestOutputHelper output) : Tes
         var bridge = Sys.ActorOf(ZmqBridgeActor.Props(Settings("A", port), probe));
         bridge.Tell(new Publish([Secret]));
 
-        using var client = Client(context, port);
+        using var client = DealerTo(context, port);
         client.SendMultipart(new RequestConfigRequest(1).Encode(Secret));
         probe.ExpectMsg<ClientRequestReceived>(Patience);
     }
@@ -59,7 +59,7 @@ public sealed class ZmqBridgeActorLifecycleTests(ITestOutputHelper output) : Tes
             thread = t;
             threadSeen.Set();
         }));
-        using (var client = Client(context, port))
+        using (var client = DealerTo(context, port))
         {
             client.SendMultipart(new RequestConfigRequest(1).Encode(Secret));
             probe.ExpectMsg<ClientRequestReceived>(Patience);

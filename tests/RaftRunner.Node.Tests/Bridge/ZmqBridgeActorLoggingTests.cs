@@ -26,7 +26,7 @@ public sealed class ZmqBridgeActorLoggingTests : TestKit
         var port = FreePort();
         var probe = CreateTestProbe();
         Sys.ActorOf(ZmqBridgeActor.Props(Settings("A", port), probe));
-        using var client = Client(context, port);
+        using var client = DealerTo(context, port);
 
         for (var i = 0; i < 500; i++)
         {

@@ -107,7 +107,7 @@ public sealed class ZmqBridgeActorPeerTests(ITestOutputHelper output) : TestKit(
         var bridge = Sys.ActorOf(ZmqBridgeActor.Props(Settings("B", port), probe));
 
         bridge.Tell(new SendToPeer("Z", new RequestVoteResponse(1, 1, true)));   // Z never asked: dropped, reaches no one
-        using var peerDealer = Client(context, port);
+        using var peerDealer = DealerTo(context, port);
         var request = new RequestVoteRequest(3, "A", 4, 0, 0);
         peerDealer.SendMultipart(request.Encode(Secret));
         Assert.Equal(new PeerRequestReceived("A", request), probe.ExpectMsg<PeerRequestReceived>(Patience));

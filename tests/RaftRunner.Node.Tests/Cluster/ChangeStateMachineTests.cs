@@ -25,15 +25,26 @@ public sealed class ChangeStateMachineTests
     }
 
     [Fact]
-    public async Task A_follower_and_an_empty_change_say_why_they_did_not_apply_it()
+    public async Task A_change_asked_of_a_follower_is_forwarded_to_the_leader_and_answered_once_the_follower_applied_it()
     {
         await using var cluster = new NodeCluster(3);
         cluster.StartAll();
         var leader = await cluster.LeaderAsync();
         var follower = cluster.Running.First(id => id != leader);
-        var notLeader = await cluster.NodeOf(follower).Ask<ChangeFailed>(new ChangeStateMachine(KeyValueCommands.Set("k", "v")), TimeSpan.FromSeconds(10));
-        Assert.Equal(ChangeFailure.NotLeader, notLeader.Reason);
-        Assert.Equal(leader, notLeader.LeaderId);
+        var id = RequestId.New();
+        var applied = await cluster.NodeOf(follower).Ask<ChangeApplied>(new ChangeStateMachine(KeyValueCommands.Set("via", "follower"), id), TimeSpan.FromSeconds(15));
+        Assert.Equal(id, applied.RequestId);
+        Assert.True(cluster.StateMachineOf(follower).TryGet("via", out _)); // readable here as soon as the answer comes
+        var again = await cluster.NodeOf(follower).Ask<ChangeApplied>(new ChangeStateMachine(KeyValueCommands.Set("via", "follower"), id), TimeSpan.FromSeconds(15));
+        Assert.Equal(applied.Index, again.Index); // the same request id: not applied twice
+    }
+
+    [Fact]
+    public async Task An_empty_or_expired_change_says_why_it_was_not_applied()
+    {
+        await using var cluster = new NodeCluster(3);
+        cluster.StartAll();
+        var leader = await cluster.LeaderAsync();
         var empty = await cluster.NodeOf(leader).Ask<ChangeFailed>(new ChangeStateMachine(ReadOnlyMemory<byte>.Empty), TimeSpan.FromSeconds(10));
         Assert.Equal(ChangeFailure.Refused, empty.Reason);
         var stale = await cluster.NodeOf(leader).Ask<ChangeFailed>(new ChangeStateMachine(KeyValueCommands.Set("k", "v"), RequestId.New(DateTimeOffset.UtcNow.AddHours(-9))), TimeSpan.FromSeconds(10));
