@@ -54,7 +54,92 @@ public sealed class RaftRunnerActor : ReceiveActor
 
     protected override void PreStart()
     {
-        _storage = NodeStorage.Open(_settings.DataDirectory, _settings.Peers, new FileLogOptions
+        if (_settings.Peers.Any(p => p.Id == _settings.NodeId) || File.Exists(Path.Combine(_settings.DataDirectory, NodeStorage.RaftFileName)))
+            StartNode(_settings.Peers); // a member, or a node that already has its own state (a join survives restarts)
+        else
+            Join();
+    }
+
+    /// <summary>
+    /// Dynamic join (the seed's headline feature): this node is not in the peer list it was given. It asks those
+    /// peers for the cluster's configuration, starts as a CLIENT with it (so the leader's AppendEntries and
+    /// InstallSnapshot reach it and it catches up), and asks the leader to add it (ConfigUpdate); it becomes a
+    /// FOLLOWER when the new configuration arrives. An id already in the cluster with another url is refused.
+    /// </summary>
+    private void Join()
+    {
+        var self = Self;
+        var me = new Protocol.PeerInfo(_settings.NodeId, _settings.Url);
+        var client = new Client.RaftClient(_settings.Peers.Select(p => p.Url), new Client.RaftClientOptions { SecretBytes = _settings.Secret, Logger = _log });
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                var cluster = await client.RequestConfigAsync().ConfigureAwait(false);
+                foreach (var known in cluster.Peers.Where(p => p.Id == me.Id && p.Url != me.Url))
+                    throw new InvalidOperationException($"cannot join: peer id {me.Id} is already in the cluster with url {known.Url}, not {me.Url}");
+                self.Tell(new JoinDiscovered(cluster.Peers));
+                if (!cluster.Peers.Any(p => p.Id == me.Id))
+                {
+                    var index = await client.ConfigUpdateAsync([.. cluster.Peers, me]).ConfigureAwait(false);
+                    self.Tell(new JoinDone(index, null));
+                }
+            }
+            catch (Exception e)
+            {
+                self.Tell(new JoinDone(0, e));
+            }
+            finally
+            {
+                await client.DisposeAsync().ConfigureAwait(false);
+            }
+        });
+        Become(Joining);
+    }
+
+    private bool Joining(object message)
+    {
+        switch (message)
+        {
+            case JoinDiscovered d:
+                _log.LogInformation("node {Id} joins a cluster of {Peers}", _settings.NodeId, string.Join(", ", d.Peers.Select(p => p.Id)));
+                StartNode(d.Peers);
+                UnbecomeToRunning();
+                return true;
+            case JoinDone { Error: { } error }:
+                _log.LogCritical("node {Id} could not join: {Error}", _settings.NodeId, error.Message);
+                Context.Stop(Self);
+                return true;
+            default:
+                return false; // nothing to pass on until the node runs
+        }
+    }
+
+    private void UnbecomeToRunning() => Become(message =>
+    {
+        if (message is JoinDone done)
+        {
+            if (done.Error is { } error)
+            {
+                _log.LogCritical("node {Id} could not join: {Error}", _settings.NodeId, error.Message);
+                Context.Stop(Self);
+            }
+            else
+            {
+                _log.LogInformation("node {Id} is added to the cluster (joint configuration at {Index})", _settings.NodeId, done.Index);
+            }
+            return true;
+        }
+        return Receive(message);
+    });
+
+    private sealed record JoinDiscovered(IReadOnlyList<Protocol.PeerInfo> Peers);
+
+    private sealed record JoinDone(long Index, Exception? Error);
+
+    private void StartNode(IReadOnlyList<Protocol.PeerInfo> initialPeers)
+    {
+        _storage = NodeStorage.Open(_settings.DataDirectory, initialPeers, new FileLogOptions
         {
             IndexFileCapacity = _settings.IndexFileCapacity,
             RequestIdTtl = _settings.RequestIdTtl,
@@ -67,7 +152,7 @@ public sealed class RaftRunnerActor : ReceiveActor
             RouterBindUrl = _settings.BindUrl,
             PubBindUrl = _settings.PubBindUrl,
             Secret = _settings.Secret,
-            Peers = _settings.Peers,
+            Peers = initialPeers,
         }, Self), "bridge");
         var snapshots = Context.ActorOf(SnapshotManagerActor.Props(_storage, _settings.SnapshotInterval, applier, logWriter), "snapshots");
         _peer = Context.ActorOf(RaftPeerActor.Props(_settings, _storage, bridge, logWriter, applier, snapshots), "peer");

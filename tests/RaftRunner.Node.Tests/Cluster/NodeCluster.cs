@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
 using RaftRunner.Actors;
 using RaftRunner.Node.Peer;
 using RaftRunner.Node.StateMachines;
@@ -62,7 +63,10 @@ internal sealed class NodeCluster : IAsyncDisposable
             Peers = seed ?? Seed,
             SnapshotInterval = 0,
         });
-        var system = ActorSystem.Create(id);
+        // RAFTRUNNER_TEST_LOG=1 shows the nodes' logs on the console (for a failing test).
+            var system = Environment.GetEnvironmentVariable("RAFTRUNNER_TEST_LOG") == "1"
+            ? ActorSystem.Create(id, options: new ActorSystemOptions { LoggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true)) })
+            : ActorSystem.Create(id);
         var stateMachine = Machines(id);
         var node = system.ActorOf(RaftRunnerActor.Props(settings, stateMachine), "raft");
         _running[id] = (system, node, stateMachine);
