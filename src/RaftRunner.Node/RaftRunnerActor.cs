@@ -21,7 +21,7 @@ namespace RaftRunner.Node;
 /// a Raft safety breach (<see cref="RaftFatalException"/>) or a storage failure stops the whole node, as zmq-raft
 /// panics, rather than run on with state it cannot trust.
 /// </summary>
-public sealed class RaftRunnerActor : ReceiveActor
+public sealed class RaftRunnerActor : ReceiveActor, IWithStash
 {
     private readonly NodeSettings _settings;
     private readonly IStateMachine _stateMachine;
@@ -48,6 +48,8 @@ public sealed class RaftRunnerActor : ReceiveActor
             Context.Stop(Self);
         });
     }
+
+    public IStash Stash { get; set; } = null!;
 
     public static Props Props(NodeSettings settings, IStateMachine stateMachine) =>
         Actors.Props.Create(() => new RaftRunnerActor(settings, stateMachine));
@@ -105,13 +107,15 @@ public sealed class RaftRunnerActor : ReceiveActor
                 _log.LogInformation("node {Id} joins a cluster of {Peers}", _settings.NodeId, string.Join(", ", d.Peers.Select(p => p.Id)));
                 StartNode(d.Peers);
                 UnbecomeToRunning();
+                Stash.UnstashAll();
                 return true;
             case JoinDone { Error: { } error }:
                 _log.LogCritical("node {Id} could not join: {Error}", _settings.NodeId, error.Message);
                 Context.Stop(Self);
                 return true;
             default:
-                return false; // nothing to pass on until the node runs
+                Stash.Stash(); // status asks, changes: answered once the node runs
+                return true;
         }
     }
 
