@@ -12,13 +12,15 @@ public sealed class MembershipTests
     {
         await using var cluster = new NodeCluster(3, spares: 1);
         cluster.StartAll();
-        cluster.Start("n4"); // outside the configuration: a CLIENT until a configuration includes it
         await cluster.LeaderAsync();
         using var client = cluster.Client();
         await client.RequestUpdateAsync(KeyValueCommands.Set("before", "x"));
 
+        // The client adds n4 before it runs (3 of the 4 are a majority of the new configuration); n4 then starts
+        // with the whole list, itself included, so it does not try to join by itself.
         var joint = await client.ConfigUpdateAsync(cluster.AllPeers);
         Assert.True(joint > 1);
+        cluster.Start("n4", cluster.AllPeers);
         await client.RequestUpdateAsync(KeyValueCommands.Set("after-join", "x"));
         await cluster.WaitForAsync("n4", s => s.Role == RaftRole.Follower);
         var four = await ConfigAsync(client, 4);

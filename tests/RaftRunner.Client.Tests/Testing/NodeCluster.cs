@@ -46,7 +46,8 @@ internal sealed class NodeCluster : IAsyncDisposable
     public RaftClient Client(RaftClientOptions? options = null, IEnumerable<string>? urls = null) =>
         new(urls ?? SeedUrls, (options ?? new RaftClientOptions()) with { Secret = Secret });
 
-    public void Start(string id)
+    /// <param name="peers">The peer list the node is given (default: the seed; a node not in it joins by itself).</param>
+    public void Start(string id, IReadOnlyList<PeerInfo>? peers = null)
     {
         var settings = _configure(new NodeSettings
         {
@@ -57,7 +58,7 @@ internal sealed class NodeCluster : IAsyncDisposable
             PubUrl = PubUrlOf(id),
             DataDirectory = Path.Combine(_root, id),
             Secret = System.Text.Encoding.UTF8.GetBytes(Secret),
-            Peers = Seed,
+            Peers = peers ?? Seed,
             SnapshotInterval = 0,
         });
         var system = ActorSystem.Create(id);
