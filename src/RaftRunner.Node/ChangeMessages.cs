@@ -28,3 +28,16 @@ public enum ChangeFailure
 
 /// <summary>The change was not applied; <see cref="LeaderId"/> names the leader when known.</summary>
 public sealed record ChangeFailed(ChangeFailure Reason, string Message, string? LeaderId = null);
+
+/// <summary>
+/// → RaftRunnerActor: take this node out of the cluster (a ConfigUpdate without it, sent to the leader). The answer
+/// is <see cref="LeftCluster"/> once the change is done (Cnew appended), or <see cref="ChangeFailed"/>. The node keeps
+/// running as a CLIENT afterwards; stop it when you like.
+/// </summary>
+public sealed record LeaveCluster
+{
+    public static readonly LeaveCluster Instance = new();
+}
+
+/// <summary>The cluster no longer includes this node; <see cref="JointIndex"/> is the joint entry of the change.</summary>
+public sealed record LeftCluster(long JointIndex);

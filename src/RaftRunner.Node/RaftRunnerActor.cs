@@ -40,6 +40,7 @@ public sealed class RaftRunnerActor : ReceiveActor, IWithStash
         Receive<GetNodeStatus>(m => _peer.Forward(m));
         Receive<SubscribeRoleChanges>(m => _peer.Forward(m));
         Receive<ChangeStateMachine>(m => _peer.Forward(m));
+        Receive<LeaveCluster>(_ => Leave());
         Receive<Terminated>(t =>
         {
             // A part of the node stopped for good (the bridge could not bind its port, a child failed too often):
@@ -136,6 +137,33 @@ public sealed class RaftRunnerActor : ReceiveActor, IWithStash
         }
         return Receive(message);
     });
+
+    /// <summary>A ConfigUpdate without this node, through a client of the cluster (the leader may be anyone).</summary>
+    private void Leave()
+    {
+        var replyTo = Sender;
+        var me = _settings.NodeId;
+        var client = new Client.RaftClient(_settings.Peers.Select(p => p.Url).Append(_settings.Url).Distinct(), new Client.RaftClientOptions { SecretBytes = _settings.Secret, Logger = _log });
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                var cluster = await client.RequestConfigAsync().ConfigureAwait(false);
+                var rest = cluster.Peers.Where(p => p.Id != me).ToArray();
+                if (rest.Length == cluster.Peers.Count)
+                    throw new InvalidOperationException($"node {me} is not in the cluster");
+                replyTo.Tell(new LeftCluster(await client.ConfigUpdateAsync(rest).ConfigureAwait(false)));
+            }
+            catch (Exception e)
+            {
+                replyTo.Tell(new ChangeFailed(ChangeFailure.Timeout, $"cannot leave the cluster: {e.Message}"));
+            }
+            finally
+            {
+                await client.DisposeAsync().ConfigureAwait(false);
+            }
+        });
+    }
 
     private sealed record JoinDiscovered(IReadOnlyList<Protocol.PeerInfo> Peers);
 

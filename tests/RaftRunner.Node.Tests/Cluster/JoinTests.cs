@@ -1,3 +1,4 @@
+using RaftRunner.Actors;
 using RaftRunner.Node.StateMachines;
 using RaftRunner.Protocol;
 using RaftRunner.Raft;
@@ -26,6 +27,24 @@ public sealed class JoinTests
         await cluster.AllAppliedAsync(last);
         Assert.Equal(101, cluster.StateMachineOf("n4").Count);
         Assert.True(status.FirstIndex > 1 || (await cluster.StatusAsync("n4")).FirstIndex > 1, "the joining node should have been sent a snapshot");
+    }
+
+    [Fact]
+    public async Task A_node_leaves_cleanly_and_the_rest_go_on_without_it()
+    {
+        await using var cluster = new NodeCluster(3);
+        cluster.StartAll();
+        var leader = await cluster.LeaderAsync();
+        var leaving = cluster.Running.First(id => id != leader);
+        var left = await cluster.NodeOf(leaving).Ask<LeftCluster>(LeaveCluster.Instance, TimeSpan.FromSeconds(20));
+        Assert.True(left.JointIndex > 0);
+        await cluster.StopAsync(leaving);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (DateTime.UtcNow < deadline && (await cluster.StatusAsync(await cluster.LeaderAsync())).Peers.Count != 2)
+            await Task.Delay(50);
+        Assert.DoesNotContain((await cluster.StatusAsync(await cluster.LeaderAsync())).Peers, p => p.Id == leaving);
+        var last = await cluster.UpdateAsync(RequestId.New(), KeyValueCommands.Set("after-leave", "x"));
+        await cluster.AllAppliedAsync(last);
     }
 
     [Fact]
