@@ -1,9 +1,12 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace RaftRunner.InteropTests;
+namespace RaftRunner.Testing;
 
-/// <summary>A process a test starts: output captured, lifetime bounded, killed (with its children) on dispose.</summary>
+/// <summary>
+/// A process a test starts: output captured, lifetime bounded, killed (with its children) on dispose. Shared by the
+/// test projects that start processes (linked from tests/Shared into each).
+/// </summary>
 internal sealed class ChildProcess : IDisposable
 {
     private readonly Process _process;
