@@ -168,7 +168,7 @@ public sealed class MixedClusterTests(ZmqRaftInstallation zmqRaft, ITestOutputHe
             var dataDirectory = Path.Combine(_root, m.Id);
             IClusterNodeProcess node = m.Kind == ZmqRaftKind
                 ? new ZmqRaftNodeProcess(zmqRaft.ServerScript, m.Id, m.Port, dataDirectory, peers, Secret, m.PubPort)
-                : new MixedRaftRunnerNode(m.Id, m.Port, m.PubPort, dataDirectory, string.Join(',', peers.Select(p => $"{p.Id}={p.Url}")), Secret, raftRunnerConfig);
+                : new RaftRunnerNodeProcess(m.Id, m.Port, dataDirectory, string.Join(',', peers.Select(p => $"{p.Id}={p.Url}")), Secret) { PubPort = m.PubPort, ConfigFile = raftRunnerConfig };
             _nodes.Add(node);
             nodes.Add(node);
         }
@@ -439,62 +439,3 @@ public sealed class MixedClusterTests(ZmqRaftInstallation zmqRaft, ITestOutputHe
     private sealed record DiskLog(long FirstIndex, long LastIndex, DiskSnapshot Snapshot, Dictionary<long, Entry> Entries);
 }
 
-/// <summary>
-/// A <c>raft-runner node</c> process for <see cref="MixedClusterTests"/>: as <see cref="RaftRunnerNodeProcess"/>, plus a
-/// <c>--config</c> HOCON file (the snapshot interval) and a broadcast port of its own (<c>--pub</c>; the default,
-/// port + 2, may belong to another node of the test).
-/// </summary>
-internal sealed class MixedRaftRunnerNode(string id, int port, int pubPort, string dataDirectory, string peers, string secret, string configFile) : IClusterNodeProcess
-{    private ChildProcess? _process;
-    private string _earlierOutput = "";
-
-    public string Kind => "raft-runner";
-
-    public string Id => id;
-
-    public string Url => $"tcp://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
-
-    public string DataDirectory { get; } = Path.GetFullPath(dataDirectory);
-
-    public bool IsRunning => _process is { HasExited: false };
-
-    /// <summary>What this node's processes wrote, the earlier incarnations' first.</summary>
-    public string Output => _earlierOutput + (_process is null ? "" : _process.StandardOutput + _process.StandardError);
-
-    public void Start()
-    {
-        if (IsRunning)
-            throw new InvalidOperationException($"{id} is running already");
-        Retire();
-        _process = ChildProcess.Start("dotnet",
-        [
-            RaftRunnerNodeProcess.CliAssembly, "node", "--id", id, "--port", port.ToString(CultureInfo.InvariantCulture), "--data", DataDirectory,
-            "--peers", peers, "--ip", "127.0.0.1", "--www", "off", "--pub", pubPort.ToString(CultureInfo.InvariantCulture), "--secret", secret, "--config", configFile,
-        ]);
-        if (!_process.WaitForOutput("ROUTER bound to", TimeSpan.FromSeconds(20))) // listening: not before
-            throw new InvalidOperationException($"{id} did not start: {Output}");
-    }
-
-    public int Stop(TimeSpan? timeout = null)
-    {
-        if (_process is null || _process.HasExited)
-            return _process?.ExitCode ?? 0;
-        _process.Signal("TERM");
-        if (!_process.WaitForExit(timeout ?? TimeSpan.FromSeconds(10)))
-            throw new InvalidOperationException($"{id} did not stop on SIGTERM: {Output}");
-        return _process.ExitCode;
-    }
-
-    public void Kill() => Retire();
-
-    public void Dispose() => _process?.Dispose();
-
-    private void Retire()
-    {
-        if (_process is null)
-            return;
-        _process.Dispose();
-        _earlierOutput += _process.StandardOutput + _process.StandardError + "--- (process ended) ---\n";
-        _process = null;
-    }
-}
