@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 
 namespace RaftRunner.InteropTests;
 
@@ -8,14 +6,12 @@ namespace RaftRunner.InteropTests;
 /// A cluster of <c>raft-runner node</c> processes (n1, n2, …) on 127.0.0.1, each with its data directory in one
 /// temporary folder. Unlike <see cref="RaftRunnerNodeProcess"/> it passes every port explicitly (the PUB port
 /// would otherwise be port + 2, which can be another node's port) and a <c>--config</c> file of extra settings,
-/// and a node counts as started once its sockets are bound (it logs "serving" before it binds).
+/// and a node counts as started once its sockets are bound.
 /// Disposing stops every process (SIGTERM, then SIGKILL) and deletes the folder.
 /// </summary>
 /// <remarks>
-/// Ports come from below the kernel's ephemeral range: a node dials its peers every 50 ms until they listen,
-/// and a dial from an ephemeral port can take (or, on loopback, connect to itself on) a port a peer is about
-/// to bind. Should a bind fail anyway, the whole cluster starts again on new ports: a node whose ROUTER cannot
-/// bind does not exit, it runs on without sockets.
+/// Ports come from below the kernel's ephemeral range (tests/Shared/FreePort.cs). Should a bind fail anyway (the
+/// node then exits with 1), the whole cluster starts again on new ports.
 /// </remarks>
 internal sealed class ClusterProcesses : IDisposable
 {
@@ -47,7 +43,7 @@ internal sealed class ClusterProcesses : IDisposable
             {
                 var configFile = Path.Combine(cluster._root, "cluster.conf");
                 await File.WriteAllTextAsync(configFile, settings);
-                var ports = DistinctFreePorts(2 * size);
+                var ports = FreePort.Distinct(2 * size);
                 for (var i = 0; i < size; i++)
                 {
                     var id = "n" + (i + 1).ToString(CultureInfo.InvariantCulture);
@@ -91,54 +87,6 @@ internal sealed class ClusterProcesses : IDisposable
         {
             // best effort: a temporary folder
         }
-    }
-
-    private static int[] DistinctFreePorts(int count)
-    {
-        var below = EphemeralPortsStart();
-        var listeners = new List<TcpListener>();
-        try
-        {
-            // Holding every listener until all are chosen: no port is handed out twice.
-            while (listeners.Count < count)
-            {
-                var listener = new TcpListener(IPAddress.Loopback, Random.Shared.Next(below - 12_000, below));
-                try
-                {
-                    listener.Start();
-                    listeners.Add(listener);
-                }
-                catch (SocketException)
-                {
-                    // taken: try another
-                }
-            }
-            return [.. listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port)];
-        }
-        finally
-        {
-            foreach (var listener in listeners)
-                listener.Stop();
-        }
-    }
-
-    /// <summary>The first port of the kernel's ephemeral range (Linux: ip_local_port_range).</summary>
-    private static int EphemeralPortsStart()
-    {
-        try
-        {
-            var range = File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[])['\t', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries);
-            if (int.TryParse(range[0], NumberStyles.None, CultureInfo.InvariantCulture, out var first) && first > 14_000)
-                return first;
-        }
-        catch (IOException)
-        {
-            // not Linux: the IANA range's start
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-        return 32_768;
     }
 
     private sealed class Node(string id, int port, int pubPort, string dataDirectory)

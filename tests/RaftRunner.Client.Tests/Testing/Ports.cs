@@ -1,61 +1,12 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 
 namespace RaftRunner.Client.Tests.Testing;
 
-/// <summary>
-/// Free TCP ports on 127.0.0.1 from below the kernel's ephemeral range: nodes dial their peers before those listen,
-/// and a dial from an ephemeral port can take — or on loopback connect to itself on — a port a node is about to bind.
-/// </summary>
+/// <summary>Ports and urls for the client tests' nodes (free ports below the ephemeral range: tests/Shared/FreePort.cs).</summary>
 internal static class Ports
 {
-    private static readonly int EphemeralStart = ReadEphemeralStart();
-
     /// <summary><paramref name="count"/> distinct ports that were free a moment ago.</summary>
-    public static int[] Free(int count)
-    {
-        var listeners = new List<TcpListener>();
-        try
-        {
-            for (var attempt = 0; listeners.Count < count && attempt < 10_000; attempt++)
-            {
-                var listener = new TcpListener(IPAddress.Loopback, Random.Shared.Next(EphemeralStart - 12_000, EphemeralStart));
-                try
-                {
-                    listener.Start();
-                    listeners.Add(listener);
-                }
-                catch (SocketException)
-                {
-                    // taken: try another
-                }
-            }
-            if (listeners.Count < count)
-                throw new InvalidOperationException($"no {count} free ports below {EphemeralStart}");
-            return [.. listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port)];
-        }
-        finally
-        {
-            foreach (var listener in listeners)
-                listener.Stop();
-        }
-    }
+    public static int[] Free(int count) => FreePort.Distinct(count);
 
     public static string Url(int port) => $"tcp://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
-
-    private static int ReadEphemeralStart()
-    {
-        try
-        {
-            var range = File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[])['\t', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries);
-            if (int.TryParse(range[0], NumberStyles.None, CultureInfo.InvariantCulture, out var first) && first > 14_000)
-                return first;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // not Linux
-        }
-        return 32_768;
-    }
 }

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using RaftRunner.Actors;
 using RaftRunner.Node.Peer;
@@ -132,27 +130,8 @@ internal sealed class NodeCluster : IAsyncDisposable
         throw new TimeoutException($"not every node applied {index}: {string.Join(", ", last.Select(s => $"{s.NodeId}={s.LastApplied}"))}");
     }
 
-    /// <summary>
-    /// A free port below the ephemeral range (20000–31999): nodes dial peers before they listen, and a dial from an
-    /// ephemeral port can take — or on loopback connect to itself on — a port a node is about to bind.
-    /// </summary>
-    public static int FreePort()
-    {
-        for (var attempt = 0; attempt < 1000; attempt++)
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, Random.Shared.Next(20_000, 32_000));
-            try
-            {
-                listener.Start();
-                return ((IPEndPoint)listener.LocalEndpoint).Port;
-            }
-            catch (SocketException)
-            {
-                // taken: try another
-            }
-        }
-        throw new InvalidOperationException("no free port in 20000–31999");
-    }
+    /// <summary>A free port below the ephemeral range (tests/Shared/FreePort.cs says why).</summary>
+    public static int FreePort() => RaftRunner.Testing.FreePort.Next();
 
     public async ValueTask DisposeAsync()
     {
