@@ -10,8 +10,12 @@ namespace RaftRunner.Node;
 /// </summary>
 public sealed record ChangeStateMachine(ReadOnlyMemory<byte> Data, RequestId? RequestId = null);
 
-/// <summary>The change is committed at <see cref="Index"/> and applied.</summary>
-public sealed record ChangeApplied(long Index, RequestId RequestId);
+/// <summary>
+/// The change is committed at <see cref="Index"/> and applied on this node; <see cref="Result"/> is what this node's
+/// state machine returned for it (null when it returned nothing, or when a retried request id found the entry
+/// applied before this node asked).
+/// </summary>
+public sealed record ChangeApplied(long Index, RequestId RequestId, object? Result = null);
 
 /// <summary>Why a change was not applied.</summary>
 public enum ChangeFailure
@@ -24,10 +28,20 @@ public enum ChangeFailure
 
     /// <summary>Empty data, or more than max-log-entry-data-size: refused without being appended.</summary>
     Refused,
+
+    /// <summary>
+    /// Committed at <see cref="ChangeFailed.Index"/>, but the state machine rejected it (threw; the exception is
+    /// <see cref="ChangeFailed.Error"/>): the entry stays in the log with no effect on the state, on every node.
+    /// </summary>
+    ApplyFailed,
 }
 
-/// <summary>The change was not applied; <see cref="LeaderId"/> names the leader when known.</summary>
-public sealed record ChangeFailed(ChangeFailure Reason, string Message, string? LeaderId = null);
+/// <summary>
+/// The change was not applied; <see cref="LeaderId"/> names the leader when known. For
+/// <see cref="ChangeFailure.ApplyFailed"/>, <see cref="Index"/> is the entry's index and <see cref="Error"/> what the
+/// state machine threw.
+/// </summary>
+public sealed record ChangeFailed(ChangeFailure Reason, string Message, string? LeaderId = null, long Index = 0, Exception? Error = null);
 
 /// <summary>
 /// → RaftRunnerActor: take this node out of the cluster (a ConfigUpdate without it, sent to the leader). The answer

@@ -100,13 +100,12 @@ public sealed partial class SqliteStateMachine : IDurableStateMachine, IDisposab
             ? "the SQLite state machine is disposed"
             : "the SQLite database is closed after a failed restore; restore a snapshot first");
 
-    /// <summary>Applies one STATE entry (other types are ignored): the <see cref="IStateMachine"/> entry point.</summary>
-    public ValueTask ApplyAsync(LogEntry entry, CancellationToken ct)
-    {
-        if (entry.Type == LogEntryType.State)
-            Apply(null, entry, ct);
-        return ValueTask.CompletedTask;
-    }
+    /// <summary>
+    /// Applies one STATE entry (other types are ignored): the <see cref="IStateMachine"/> entry point. The result is
+    /// the <see cref="SqliteApplyResult"/> (a rejected command is a result, not an exception: every node rejects it).
+    /// </summary>
+    public ValueTask<object?> ApplyAsync(LogEntry entry, CancellationToken ct) =>
+        new(entry.Type == LogEntryType.State ? Guarded(null, entry, ct) : new SqliteApplyResult(SqliteApplyStatus.Ignored));
 
     /// <summary>
     /// Applies the entry at log index <paramref name="index"/> exactly once: an index not above
@@ -114,8 +113,28 @@ public sealed partial class SqliteStateMachine : IDurableStateMachine, IDisposab
     /// CHECKPOINT entry only records its index. Indices may skip (entries that are not given here) but not go back.
     /// The node calls it through <see cref="IDurableStateMachine"/>.
     /// </summary>
-    /// <summary>The node's indexed apply (exactly once across restarts): the public overload, its result dropped.</summary>
-    async ValueTask IDurableStateMachine.ApplyAsync(long index, LogEntry entry, CancellationToken ct) => await ApplyAsync(index, entry, ct).ConfigureAwait(false);
+    /// <summary>The node's indexed apply (exactly once across restarts): the public overload, its result boxed.</summary>
+    ValueTask<object?> IDurableStateMachine.ApplyAsync(long index, LogEntry entry, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(index);
+        return new(Guarded(index, entry, ct));
+    }
+
+    /// <summary>
+    /// For the node: a failure that is not a rejection (the disk, the database file) happened on this node only and
+    /// left the entry unrecorded, so the node must restore a snapshot rather than count the entry as applied.
+    /// </summary>
+    private SqliteApplyResult Guarded(long? index, LogEntry entry, CancellationToken ct)
+    {
+        try
+        {
+            return Apply(index, entry, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw new StateMachineCorruptException($"the SQLite state machine failed to apply the entry at index {index?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(unindexed)"}: {e.Message}", e);
+        }
+    }
 
     public ValueTask<SqliteApplyResult> ApplyAsync(long index, LogEntry entry, CancellationToken ct)
     {

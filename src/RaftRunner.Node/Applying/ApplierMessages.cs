@@ -8,8 +8,27 @@ namespace RaftRunner.Node.Applying;
 /// <summary>Peer → applier: committed entries, in log order, the first at <see cref="FirstIndex"/>.</summary>
 public sealed record ApplyEntries(long FirstIndex, IReadOnlyList<LogEntry> Entries, ulong CurrentTerm);
 
-/// <summary>Applier → peer: everything up to <see cref="LastIndex"/> is applied.</summary>
-public sealed record EntriesApplied(long LastIndex);
+/// <summary>
+/// Applier → peer: everything up to <see cref="LastIndex"/> is applied; <see cref="Outcomes"/> holds what the state
+/// machine answered for the entries of watched request ids (<see cref="WatchOutcome"/>) in this batch, if any.
+/// </summary>
+public sealed record EntriesApplied(long LastIndex, IReadOnlyList<ApplyOutcome>? Outcomes = null);
+
+/// <summary>
+/// Peer → applier: a change with this request id was asked for on this node; when its entry is applied, report the
+/// state machine's result or rejection in <see cref="EntriesApplied.Outcomes"/>. Sent before the change is
+/// proposed, so it always arrives before the entry.
+/// </summary>
+public sealed record WatchOutcome(RequestId Id);
+
+/// <summary>Peer → applier: the watched change ended without its entry being applied here (expired, timed out): stop watching.</summary>
+public sealed record ForgetOutcome(RequestId Id);
+
+/// <summary>
+/// What applying the entry at <see cref="Index"/> gave: the state machine's <see cref="Result"/>, or the exception
+/// with which it rejected the entry (<see cref="Error"/>; the entry stays applied, the state untouched).
+/// </summary>
+public sealed record ApplyOutcome(long Index, RequestId Id, object? Result, Exception? Error);
 
 /// <summary>
 /// Peer → applier: replace the state with the snapshot file at <see cref="SnapshotPath"/> (zmq-raft's snapshot

@@ -14,7 +14,8 @@ namespace RaftRunner.Node.Applying;
 /// <list type="bullet">
 /// <item><see cref="ApplyEntries"/> → STATE entries go to <c>ApplyAsync</c> in order, CHECKPOINTs are skipped, CONFIG
 /// entries are kept as the configuration in force (never given to the state machine); request ids of STATE and CONFIG
-/// entries are remembered (the newest <see cref="ApplierSettings.MaxRequestIds"/>). Reply: <see cref="EntriesApplied"/>.
+/// entries are remembered (the newest <see cref="ApplierSettings.MaxRequestIds"/>). Reply: <see cref="EntriesApplied"/>,
+/// with the result or rejection of every entry whose request id was watched (<see cref="WatchOutcome"/>).
 /// A batch whose first index is not the last applied + 1 is refused, nothing applied: the reply is a
 /// <see cref="Status.Failure"/> with an <see cref="ApplyEntriesRefusedException"/> (a warning is logged).</item>
 /// <item><see cref="RestoreSnapshot"/> → the file's envelope is read (a foreign snapshot has none), the state bytes
@@ -27,8 +28,11 @@ namespace RaftRunner.Node.Applying;
 /// <item><see cref="QueryStateMachine"/> → <c>QueryAsync</c>. Reply: <see cref="QueryResult"/> (with the error's text when it threw).</item>
 /// </list>
 /// Replies go to the message's sender.
-/// <para><b>Failure.</b> When <c>ApplyAsync</c> throws, the applier logs the entry's index and fails with a
-/// <see cref="StateMachineFailedException"/> (no reply), so its supervisor decides. The state machine may hold part of
+/// <para><b>Rejection.</b> When <c>ApplyAsync</c> throws anything but <see cref="StateMachineCorruptException"/> (or
+/// is cancelled by its time limit), the entry is rejected: logged, reported as its outcome when watched, counted as
+/// applied, and the batch goes on (see <see cref="IStateMachine"/>).</para>
+/// <para><b>Failure.</b> When <c>ApplyAsync</c> throws <see cref="StateMachineCorruptException"/> or runs out of
+/// time, the applier logs the entry's index and fails with a <see cref="StateMachineFailedException"/> (no reply), so its supervisor decides. The state machine may hold part of
 /// that entry, so from then on — resumed, or restarted as a fresh instance that knows nothing applied — the applier
 /// refuses entries, snapshots and queries until a <see cref="RestoreSnapshot"/> succeeds; the peer restores the latest
 /// snapshot and applies the log after it again.</para>
@@ -39,6 +43,8 @@ public sealed class StateMachineApplierActor : ReceiveActor
     private readonly ApplierSettings _settings;
     private readonly AppliedState _state;
     private readonly ILogger _log;
+    private readonly HashSet<RequestId> _watched = [];
+    private long _rejected;
 
     public StateMachineApplierActor(IStateMachine stateMachine, ApplierSettings settings)
     {
@@ -53,6 +59,8 @@ public sealed class StateMachineApplierActor : ReceiveActor
         ReceiveAsync<RestoreSnapshot>(RestoreAsync);
         ReceiveAsync<TakeSnapshot>(TakeSnapshotAsync);
         ReceiveAsync<QueryStateMachine>(QueryAsync);
+        Receive<WatchOutcome>(w => _watched.Add(w.Id));
+        Receive<ForgetOutcome>(f => _watched.Remove(f.Id));
         Receive<GetAppliedIndex>(_ => Sender.Tell(new AppliedIndex(
             // A durable state machine that this applier has not fed yet knows where it stands by itself.
             _stateMachine is IDurableStateMachine d && _state.LastApplied == 0 ? d.LastAppliedIndex : _state.LastApplied,
@@ -92,33 +100,52 @@ public sealed class StateMachineApplierActor : ReceiveActor
             return;
         }
         using var timeout = _settings.ApplyTimeout == Timeout.InfiniteTimeSpan ? null : new CancellationTokenSource();
+        List<ApplyOutcome>? outcomes = null;
         var index = batch.FirstIndex;
         foreach (var entry in batch.Entries)
         {
             // CONFIG and CHECKPOINT entries are the Raft layer's: only recorded below.
             if (entry.Type == LogEntryType.State)
             {
+                object? result = null;
+                Exception? rejection = null;
                 try
                 {
                     timeout?.CancelAfter(_settings.ApplyTimeout);
-                    if (_stateMachine is IDurableStateMachine durable)
-                        await durable.ApplyAsync(index, entry, timeout?.Token ?? CancellationToken.None);
-                    else
-                        await _stateMachine.ApplyAsync(entry, timeout?.Token ?? CancellationToken.None);
+                    var ct = timeout?.Token ?? CancellationToken.None;
+                    result = _stateMachine is IDurableStateMachine durable
+                        ? await durable.ApplyAsync(index, entry, ct)
+                        : await _stateMachine.ApplyAsync(entry, ct);
                 }
-                catch (Exception e)
+                catch (Exception e) when (e is StateMachineCorruptException || timeout?.IsCancellationRequested == true)
                 {
-                    _state.RequireRestore($"ApplyAsync threw at index {index}");
+                    _state.RequireRestore($"ApplyAsync failed at index {index}");
                     _log.LogError(e, "The state machine failed to apply the entry at index {Index} (term {Term}, request id {RequestId}): {Error}; the applier fails and needs a snapshot restored",
                         index, entry.Term, entry.RequestId, e.Message);
                     throw new StateMachineFailedException(index, e);
                 }
+                catch (Exception e)
+                {
+                    rejection = e;
+                    LogRejection(index, entry, e);
+                }
+                if (_watched.Count > 0 && _watched.Remove(entry.RequestId))
+                    (outcomes ??= []).Add(new ApplyOutcome(index, entry.RequestId, result, rejection));
             }
             if (_state.Applied(index, entry) is { } configError)
                 _log.LogError("The CONFIG entry at index {Index} is not a configuration ({Error}); snapshots record the configuration as unknown until the next one", index, configError);
             index++;
         }
-        replyTo.Tell(new EntriesApplied(_state.LastApplied), Self);
+        replyTo.Tell(new EntriesApplied(_state.LastApplied, outcomes), Self);
+    }
+
+    /// <summary>Every node rejects the same entries, so a flood of them is logged in full only at first.</summary>
+    private void LogRejection(long index, LogEntry entry, Exception e)
+    {
+        if (++_rejected <= 100 || _rejected % 1000 == 0)
+            _log.LogError(e, "The state machine rejected the entry at index {Index} (request id {RequestId}; {Rejected} rejected so far): {Error}", index, entry.RequestId, _rejected, e.Message);
+        else
+            _log.LogDebug("The state machine rejected the entry at index {Index}: {Error}", index, e.Message);
     }
 
     private async Task RestoreAsync(RestoreSnapshot restore)

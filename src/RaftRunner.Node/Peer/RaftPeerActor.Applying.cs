@@ -18,6 +18,7 @@ public sealed partial class RaftPeerActor
     /// <summary>The applier caught up to <paramref name="applied"/>: the core answers waiting clients; a leader broadcasts.</summary>
     private void OnEntriesApplied(EntriesApplied applied)
     {
+        KeepOutcomes(applied.Outcomes);
         _core.Applied(applied.LastIndex);
         AnswerForwardedApplied();
         var broadcast = new List<LogEntry>();

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using RaftRunner.Actors;
 using RaftRunner.Client;
+using RaftRunner.Node.Applying;
 using RaftRunner.Protocol;
 using RaftRunner.Protocol.Messages;
 
@@ -9,6 +10,7 @@ namespace RaftRunner.Node.Peer;
 public sealed partial class RaftPeerActor
 {
     private readonly List<(long Index, LocalChangeToken Token)> _forwardedWaiting = [];
+    private readonly Dictionary<RequestId, ApplyOutcome> _outcomes = [];
     private RaftClient? _forwarder;
 
     /// <summary>A change asked for inside this process: the answer goes back to the asker as a message.</summary>
@@ -21,8 +23,40 @@ public sealed partial class RaftPeerActor
     {
         var id = change.RequestId ?? RequestId.New();
         var token = new LocalChangeToken(Sender, id, change.Data);
+        _applier.Tell(new WatchOutcome(id)); // before the entry can exist, so the applier sees the watch first
         if (!_core.RequestUpdate(token, id, change.Data, DateTimeOffset.UtcNow))
-            Sender.Tell(new ChangeFailed(ChangeFailure.Refused, $"the change is empty or larger than {_settings.MaxLogEntryDataSize} bytes (max-log-entry-data-size)"));
+            Fail(token, new ChangeFailed(ChangeFailure.Refused, $"the change is empty or larger than {_settings.MaxLogEntryDataSize} bytes (max-log-entry-data-size)"));
+    }
+
+    /// <summary>Outcomes of watched changes, kept until their asker is answered (which happens once the entry is applied here).</summary>
+    private void KeepOutcomes(IReadOnlyList<ApplyOutcome>? outcomes)
+    {
+        if (outcomes is null)
+            return;
+        foreach (var outcome in outcomes)
+            _outcomes[outcome.Id] = outcome;
+    }
+
+    /// <summary>The entry is applied here: the asker gets the state machine's result, or its rejection.</summary>
+    private void AnswerApplied(LocalChangeToken token, long index)
+    {
+        if (!_outcomes.Remove(token.Id, out var outcome))
+        {
+            // Applied before the watch (a retried request id): nothing to report but the index.
+            _applier.Tell(new ForgetOutcome(token.Id));
+            token.ReplyTo.Tell(new ChangeApplied(index, token.Id));
+        }
+        else if (outcome.Error is { } error)
+            token.ReplyTo.Tell(new ChangeFailed(ChangeFailure.ApplyFailed, $"the state machine rejected the change at index {outcome.Index}: {error.Message}", _core.LeaderId, outcome.Index, error));
+        else
+            token.ReplyTo.Tell(new ChangeApplied(outcome.Index, token.Id, outcome.Result));
+    }
+
+    private void Fail(LocalChangeToken token, ChangeFailed failure)
+    {
+        _applier.Tell(new ForgetOutcome(token.Id));
+        _outcomes.Remove(token.Id);
+        token.ReplyTo.Tell(failure);
     }
 
     /// <summary>
@@ -36,13 +70,13 @@ public sealed partial class RaftPeerActor
         switch (answer.Outcome)
         {
             case RequestUpdateOutcome.Committed:
-                token.ReplyTo.Tell(new ChangeApplied((long)answer.Index, token.Id));
+                AnswerApplied(token, (long)answer.Index);
                 break;
             case RequestUpdateOutcome.NotLeader:
                 Forward(token);
                 break;
             case RequestUpdateOutcome.Expired:
-                token.ReplyTo.Tell(new ChangeFailed(ChangeFailure.Expired, $"request id {token.Id} is outside the accept window"));
+                Fail(token, new ChangeFailed(ChangeFailure.Expired, $"request id {token.Id} is outside the accept window"));
                 break;
         }
     }
@@ -75,7 +109,7 @@ public sealed partial class RaftPeerActor
         {
             var reason = error is RequestExpiredException ? ChangeFailure.Expired : ChangeFailure.Timeout;
             _log.LogWarning("a change forwarded to the leader failed: {Error}", error.Message);
-            forwarded.Token.ReplyTo.Tell(new ChangeFailed(reason, error.Message, _core.LeaderId));
+            Fail(forwarded.Token, new ChangeFailed(reason, error.Message, _core.LeaderId));
             return;
         }
         _forwardedWaiting.Add((forwarded.Index, forwarded.Token));
@@ -89,8 +123,8 @@ public sealed partial class RaftPeerActor
             var (index, token) = _forwardedWaiting[i];
             if (index <= _core.LastApplied)
             {
-                token.ReplyTo.Tell(new ChangeApplied(index, token.Id));
                 _forwardedWaiting.RemoveAt(i);
+                AnswerApplied(token, index);
             }
         }
     }

@@ -16,6 +16,7 @@ public interface IDurableStateMachine : IStateMachine
     /// <summary>
     /// Applies the committed STATE entry at <paramref name="index"/> and records <paramref name="index"/> with it,
     /// atomically. An index at or below <see cref="LastAppliedIndex"/> must be skipped (it is already in the state).
+    /// Results and failures as <see cref="IStateMachine.ApplyAsync"/>.
     /// </summary>
-    ValueTask ApplyAsync(long index, LogEntry entry, CancellationToken ct);
+    ValueTask<object?> ApplyAsync(long index, LogEntry entry, CancellationToken ct);
 }

@@ -18,11 +18,14 @@ namespace RaftRunner.Node.StateMachines;
 /// calls overlap), so a call that never completes stops the applier — and with it the node's progress — for good.</para>
 /// <para><b>Failures.</b> What happens when a method throws (or its task faults, or it honours cancellation):
 /// <list type="bullet">
-/// <item><see cref="ApplyAsync"/>: the state may now hold part of the entry, so it can no longer be trusted. The
-/// applier logs the entry's index, refuses every further entry and fails (its supervisor decides: a restart or a
-/// resume both leave an applier that accepts entries only after a <c>RestoreSnapshot</c>, which replaces the whole
-/// state through <see cref="RestoreSnapshotAsync"/>). Never throw for bad entry data: a committed entry is committed
-/// on every node, so ignore what you cannot use (as <see cref="KeyValueStateMachine"/> does).</item>
+/// <item><see cref="ApplyAsync"/>: the entry is <em>rejected</em>: it stays in the log, counts as applied, and the
+/// exception reaches the caller of the change on this node (<c>ChangeFailed</c> with <c>ApplyFailed</c>; the facade
+/// throws <c>StateMachineApplyException</c>) and the log (an error); the node goes on with the next entry. So throw
+/// only before you change anything (apply atomically), and only for reasons that depend on the entry and the state
+/// alone — every node must reject the same entries. When the state may hold part of the entry, or the failure came
+/// from outside (a disk, a timeout), throw <see cref="StateMachineCorruptException"/> instead: the applier then
+/// refuses further entries until the node has restored its latest snapshot through <see cref="RestoreSnapshotAsync"/>
+/// and applies the log after it again. An apply cancelled by its time limit is treated the same way.</item>
 /// <item><see cref="WriteSnapshotAsync"/>: no snapshot is installed (the partial file is deleted); the state is
 /// untouched, the asker gets <c>SnapshotFailed</c>, and the applier carries on.</item>
 /// <item><see cref="RestoreSnapshotAsync"/>: the asker gets <c>SnapshotFailed</c>, and the applier accepts no entries,
@@ -40,7 +43,12 @@ public interface IStateMachine
     /// CHECKPOINT entries are never passed in. <paramref name="entry"/>'s memory is valid only during the call:
     /// copy what you keep.
     /// </summary>
-    ValueTask ApplyAsync(LogEntry entry, CancellationToken ct);
+    /// <returns>
+    /// The change's result for its caller on this node (<c>ChangeApplied.Result</c>, the facade's
+    /// <c>ChangeResult.Result</c>), or null. It is not replicated: each node computes its own, so it must not be
+    /// needed to rebuild state.
+    /// </returns>
+    ValueTask<object?> ApplyAsync(LogEntry entry, CancellationToken ct);
 
     /// <summary>
     /// Writes the whole current state (as of the last applied entry) to <paramref name="destination"/>, a

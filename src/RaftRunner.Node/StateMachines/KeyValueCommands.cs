@@ -12,6 +12,7 @@ namespace RaftRunner.Node.StateMachines;
 /// <item><term><c>{"op":"del","key":k}</c></term><description>command: removes k (no error when absent)</description></item>
 /// <item><term><c>{"op":"get","key":k}</c></term><description>query → the value (binary or string, as set) or nil</description></item>
 /// <item><term><c>{"op":"count"}</c></term><description>query → the number of keys (integer)</description></item>
+/// <item><term><c>{"op":"hash"}</c></term><description>query → SHA-256 of the whole state (binary, 32 bytes): equal on nodes with equal state</description></item>
 /// <item><term><c>{"op":"keys"}</c></term><description>query → an array of the first <see cref="KeyValueStateMachine.MaxKeysReturned"/> keys in ordinal order</description></item>
 /// </list>
 /// </summary>
@@ -25,6 +26,7 @@ public static class KeyValueCommands
     internal const string GetOp = "get";
     internal const string CountOp = "count";
     internal const string KeysOp = "keys";
+    internal const string HashOp = "hash";
 
     /// <summary>A command that sets <paramref name="key"/> to a binary value.</summary>
     public static byte[] Set(string key, ReadOnlySpan<byte> value) =>
@@ -64,6 +66,15 @@ public static class KeyValueCommands
             return Encoding.UTF8.GetBytes(text);
         throw new InvalidDataException($"a get answer is a binary, a string or nil, not {value.Kind}");
     }
+
+    /// <summary>A query for the state's SHA-256 (see <see cref="KeyValueStateHash"/>); read the answer with <see cref="ReadHash"/>.</summary>
+    public static byte[] Hash() => Encode(Field(Op, HashOp));
+
+    /// <summary>Reads the answer to <see cref="Hash"/> as lowercase hex.</summary>
+    public static string ReadHash(ReadOnlySpan<byte> response) =>
+        DecodeResponse(response).TryGetBinary(out var hash) && hash.Length == 32
+            ? Convert.ToHexStringLower(hash.Span)
+            : throw new InvalidDataException("a hash answer is a 32-byte binary");
 
     /// <summary>Reads the answer to <see cref="Count"/>.</summary>
     public static long ReadCount(ReadOnlySpan<byte> response) =>

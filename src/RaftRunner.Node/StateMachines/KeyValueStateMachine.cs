@@ -47,6 +47,9 @@ public sealed class KeyValueStateMachine : IStateMachine, ISnapshotCapture
         return false;
     }
 
+    /// <summary>The state's SHA-256 as lowercase hex (<see cref="KeyValueStateHash"/>), as the "hash" query answers it.</summary>
+    public string StateHash() => Convert.ToHexStringLower(KeyValueStateHash.Of(Volatile.Read(ref _pairs)));
+
     /// <summary>The first <paramref name="max"/> keys in ordinal order.</summary>
     public IReadOnlyList<string> Keys(int max = MaxKeysReturned)
     {
@@ -54,24 +57,27 @@ public sealed class KeyValueStateMachine : IStateMachine, ISnapshotCapture
         return [.. Volatile.Read(ref _pairs).Keys.Take(max)];
     }
 
-    public ValueTask ApplyAsync(LogEntry entry, CancellationToken ct)
+    private static readonly ValueTask<object?> NoResult = new((object?)null);
+
+    /// <summary>Sets or deletes; returns no result. Data that is not a command is ignored (logged), as anything a client wrote must not stop the node.</summary>
+    public ValueTask<object?> ApplyAsync(LogEntry entry, CancellationToken ct)
     {
         if (entry.Type != LogEntryType.State)
-            return ValueTask.CompletedTask;
+            return NoResult;
         if (!MessagePackCodec.TryDecodeExact(entry.Data.Span, out var command, out var error))
         {
             Ignore(entry, $"the data is not MessagePack ({error})");
-            return ValueTask.CompletedTask;
+            return NoResult;
         }
         if (!command.TryGetProperty(KeyValueCommands.Op, out var opValue) || !opValue.TryGetString(out var op))
         {
             Ignore(entry, "the data is not a map with a string \"op\"");
-            return ValueTask.CompletedTask;
+            return NoResult;
         }
         if (!command.TryGetProperty(KeyValueCommands.KeyField, out var keyValue) || !keyValue.TryGetString(out var key))
         {
             Ignore(entry, $"the \"{op}\" command has no string \"key\"");
-            return ValueTask.CompletedTask;
+            return NoResult;
         }
         switch (op)
         {
@@ -91,7 +97,7 @@ public sealed class KeyValueStateMachine : IStateMachine, ISnapshotCapture
                 Ignore(entry, $"\"{op}\" is not a command (set, del)");
                 break;
         }
-        return ValueTask.CompletedTask;
+        return NoResult;
     }
 
     public ValueTask<ReadOnlyMemory<byte>> QueryAsync(ReadOnlyMemory<byte> request, CancellationToken ct)
@@ -111,8 +117,10 @@ public sealed class KeyValueStateMachine : IStateMachine, ISnapshotCapture
                 return new(MessagePackCodec.Encode(MessagePackValue.From((long)pairs.Count)));
             case KeyValueCommands.KeysOp:
                 return new(MessagePackCodec.Encode(MessagePackValue.Array(pairs.Keys.Take(MaxKeysReturned).Select(MessagePackValue.From))));
+            case KeyValueCommands.HashOp:
+                return new(MessagePackCodec.Encode(MessagePackValue.FromBinary(KeyValueStateHash.Of(pairs))));
             default:
-                throw new InvalidDataException($"\"{op}\" is not a query (get, count, keys)");
+                throw new InvalidDataException($"\"{op}\" is not a query (get, count, keys, hash)");
         }
     }
 

@@ -51,7 +51,7 @@ public sealed class ConcurrentSnapshotTests : TestKit, IDisposable
 
         public ManualResetEventSlim Release { get; } = new();
 
-        public ValueTask ApplyAsync(LogEntry entry, CancellationToken ct) => _inner.ApplyAsync(entry, ct);
+        public ValueTask<object?> ApplyAsync(LogEntry entry, CancellationToken ct) => _inner.ApplyAsync(entry, ct);
 
         public ValueTask WriteSnapshotAsync(Stream destination, CancellationToken ct) => _inner.WriteSnapshotAsync(destination, ct);
 

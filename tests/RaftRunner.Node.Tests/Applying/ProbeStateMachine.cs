@@ -30,14 +30,23 @@ internal sealed class ProbeStateMachine(IStateMachine? inner = null) : IStateMac
 
     public int Overlaps => Volatile.Read(ref _overlaps);
 
-    public async ValueTask ApplyAsync(LogEntry entry, CancellationToken ct)
+    public async ValueTask<object?> ApplyAsync(LogEntry entry, CancellationToken ct)
     {
         using var _ = await Enter();
         Applied.Enqueue(entry.Data.ToArray());
         if (FailApplyWhen?.Invoke(entry) == true)
-            throw new InvalidOperationException("the probe fails this entry");
+            throw new StateMachineCorruptException("the probe fails this entry");
+        if (RejectApplyWhen?.Invoke(entry) == true)
+            throw new InvalidOperationException("the probe rejects this entry");
         await Inner.ApplyAsync(entry, ct);
+        return ResultOf?.Invoke(entry);
     }
+
+    /// <summary>Entries for which ApplyAsync throws an ordinary exception: a rejection (state untouched, node goes on).</summary>
+    public Func<LogEntry, bool>? RejectApplyWhen { get; set; }
+
+    /// <summary>What ApplyAsync returns for an entry it applied.</summary>
+    public Func<LogEntry, object?>? ResultOf { get; set; }
 
     public async ValueTask WriteSnapshotAsync(Stream destination, CancellationToken ct)
     {

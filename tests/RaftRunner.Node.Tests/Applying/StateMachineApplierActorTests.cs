@@ -282,10 +282,44 @@ public sealed class StateMachineApplierActorTests : TestKit
         Assert.Equal(0, probe.Overlaps);
     }
 
+    [Fact]
+    public void A_rejected_entry_is_reported_to_its_watcher_and_the_batch_goes_on()
+    {
+        var probe = new ProbeStateMachine
+        {
+            RejectApplyWhen = e => e.Data.Span.SequenceEqual(KeyValueCommands.Set("bad", "!")),
+            ResultOf = e => e.Data.Length,
+        };
+        var applier = Sys.ActorOf(StateMachineApplierActor.Props(probe));
+        var good = State(1, KeyValueCommands.Set("a", "1"));
+        var bad = State(1, KeyValueCommands.Set("bad", "!"));
+        var unwatched = State(1, KeyValueCommands.Set("c", "1"));
+        applier.Tell(new WatchOutcome(good.RequestId), TestActor);
+        applier.Tell(new WatchOutcome(bad.RequestId), TestActor);
+        applier.Tell(new ApplyEntries(1, [good, bad, unwatched], 1), TestActor);
+
+        var applied = ExpectMsg<EntriesApplied>();
+        Assert.Equal(3, applied.LastIndex);
+        Assert.NotNull(applied.Outcomes);
+        Assert.Equal(2, applied.Outcomes.Count); // only watched ids are reported
+        Assert.Equal((1L, good.RequestId, (object?)good.Data.Length), (applied.Outcomes[0].Index, applied.Outcomes[0].Id, applied.Outcomes[0].Result));
+        Assert.Null(applied.Outcomes[0].Error);
+        Assert.Equal(2, applied.Outcomes[1].Index);
+        Assert.IsType<InvalidOperationException>(applied.Outcomes[1].Error);
+        Assert.Equal(2, KeyValue(probe).Count); // a and c; the rejected entry left the state untouched
+        Assert.False(KeyValue(probe).TryGet("bad", out _));
+
+        // The next batch goes on from the rejected one, and an id reported once is no longer watched.
+        applier.Tell(new ApplyEntries(4, [good], 1), TestActor);
+        Assert.Null(ExpectMsg<EntriesApplied>().Outcomes);
+    }
+
+    private static KeyValueStateMachine KeyValue(ProbeStateMachine probe) => (KeyValueStateMachine)probe.Inner;
+
     [Theory]
     [InlineData(Directive.Restart)]
     [InlineData(Directive.Resume)]
-    public void A_state_machine_that_throws_fails_the_applier_which_then_needs_a_snapshot_restored(Directive directive)
+    public void A_state_machine_that_reports_corrupt_state_fails_the_applier_which_then_needs_a_snapshot_restored(Directive directive)
     {
         var probe = new ProbeStateMachine { FailApplyWhen = e => e.Data.Span.SequenceEqual(KeyValueCommands.Set("boom", "!")) };
         var failures = CreateTestProbe("failures");
@@ -295,7 +329,7 @@ public sealed class StateMachineApplierActorTests : TestKit
         applier.Tell(new ApplyEntries(1, [State(1, KeyValueCommands.Set("a", "1")), State(1, KeyValueCommands.Set("boom", "!")), State(1, KeyValueCommands.Set("c", "1"))], 1), TestActor);
         var failure = failures.ExpectMsg<StateMachineFailedException>();
         Assert.Equal(2, failure.Index);
-        Assert.IsType<InvalidOperationException>(failure.InnerException);
+        Assert.IsType<StateMachineCorruptException>(failure.InnerException);
         ExpectNoMsg(TimeSpan.FromMilliseconds(200)); // no acknowledgement for a batch that failed
         Assert.Equal(2, probe.Applied.Count); // the third entry never reached the state machine
 

@@ -42,16 +42,15 @@ public sealed class DurableResumeTests
 
         public long LastAppliedIndex => disk.LastApplied;
 
-        public ValueTask ApplyAsync(long index, LogEntry entry, CancellationToken ct)
+        public ValueTask<object?> ApplyAsync(long index, LogEntry entry, CancellationToken ct)
         {
             disk.Applies.AddOrUpdate(index, 1, (_, n) => n + 1); // every call counts: the node must not even offer an index twice
-            if (index <= disk.LastApplied)
-                return ValueTask.CompletedTask;
-            disk.LastApplied = index;
-            return ValueTask.CompletedTask;
+            if (index > disk.LastApplied)
+                disk.LastApplied = index;
+            return ValueTask.FromResult<object?>(null);
         }
 
-        public ValueTask ApplyAsync(LogEntry entry, CancellationToken ct) => throw new InvalidOperationException("the node must use the indexed apply");
+        public ValueTask<object?> ApplyAsync(LogEntry entry, CancellationToken ct) => throw new InvalidOperationException("the node must use the indexed apply");
 
         public ValueTask WriteSnapshotAsync(Stream destination, CancellationToken ct) => ValueTask.CompletedTask;
 

@@ -64,7 +64,7 @@ public sealed class LargeSnapshotTests : TestKit
 
         public int LargestRead { get; private set; }
 
-        public ValueTask ApplyAsync(LogEntry entry, CancellationToken ct) => ValueTask.CompletedTask;
+        public ValueTask<object?> ApplyAsync(LogEntry entry, CancellationToken ct) => ValueTask.FromResult<object?>(null);
 
         public async ValueTask WriteSnapshotAsync(Stream destination, CancellationToken ct)
         {
