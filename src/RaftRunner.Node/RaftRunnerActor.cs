@@ -28,6 +28,7 @@ public sealed class RaftRunnerActor : ReceiveActor, IWithStash
     private readonly ILogger _log;
     private NodeStorage? _storage;
     private IActorRef _peer = ActorRefs.Nobody;
+    private string? _stopReason;
 
     public RaftRunnerActor(NodeSettings settings, IStateMachine stateMachine)
     {
@@ -40,13 +41,14 @@ public sealed class RaftRunnerActor : ReceiveActor, IWithStash
         Receive<GetNodeStatus>(m => _peer.Forward(m));
         Receive<SubscribeRoleChanges>(m => _peer.Forward(m));
         Receive<ChangeStateMachine>(m => _peer.Forward(m));
+        Receive<QueryState>(m => _peer.Forward(m));
         Receive<LeaveCluster>(_ => Leave());
         Receive<Terminated>(t =>
         {
             // A part of the node stopped for good (the bridge could not bind its port, a child failed too often):
             // a node without it would look alive and do nothing, so the whole node stops, visibly.
             _log.LogCritical("the node's {Child} stopped; node {Id} stops", t.Actor.Path.Name, _settings.NodeId);
-            Context.Stop(Self);
+            StopBecause($"the node's {t.Actor.Path.Name} stopped (see the log for why)");
         });
     }
 
@@ -112,7 +114,7 @@ public sealed class RaftRunnerActor : ReceiveActor, IWithStash
                 return true;
             case JoinDone { Error: { } error }:
                 _log.LogCritical("node {Id} could not join: {Error}", _settings.NodeId, error.Message);
-                Context.Stop(Self);
+                StopBecause($"could not join: {error.Message}");
                 return true;
             default:
                 Stash.Stash(); // status asks, changes: answered once the node runs
@@ -127,7 +129,7 @@ public sealed class RaftRunnerActor : ReceiveActor, IWithStash
             if (done.Error is { } error)
             {
                 _log.LogCritical("node {Id} could not join: {Error}", _settings.NodeId, error.Message);
-                Context.Stop(Self);
+                StopBecause($"could not join: {error.Message}");
             }
             else
             {
@@ -198,8 +200,15 @@ public sealed class RaftRunnerActor : ReceiveActor, IWithStash
         _ => Actors.SupervisorStrategy.DefaultDecider(e),
     });
 
+    private void StopBecause(string reason)
+    {
+        _stopReason ??= reason;
+        Context.Stop(Self);
+    }
+
     protected override void PostStop()
     {
+        Context.System.EventStream.Publish(new NodeStopped(_settings.NodeId, _stopReason));
         _storage?.Dispose();
         _log.LogInformation("node {Id} stopped", _settings.NodeId);
     }

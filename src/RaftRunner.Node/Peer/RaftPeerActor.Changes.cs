@@ -83,11 +83,8 @@ public sealed partial class RaftPeerActor
 
     private void Forward(LocalChangeToken token)
     {
-        _forwarder ??= new RaftClient(
-            _core.Configuration.AllPeers.Select(p => p.Url),
-            new RaftClientOptions { SecretBytes = _settings.Secret, CallTimeout = _settings.ChangeTimeout, Logger = _log });
         var self = Self;
-        var client = _forwarder;
+        var client = Forwarder();
         _ = Task.Run(async () =>
         {
             try

@@ -47,27 +47,40 @@ public sealed partial class RaftPeerActor
                 Reply(c, new UrlResponse(r.RequestId, _settings.WebMonitorUrl));
                 break;
             case ClientDispatchRequest r:
-                var id = ++_nextQuery;
-                _queries[id] = (c.Envelope, r.RequestId);
                 var payload = r.Arguments.Count > 0 ? r.Arguments[0] : ReadOnlyMemory<byte>.Empty;
-                _applier.Ask<QueryResult>(new QueryStateMachine(payload), TimeSpan.FromSeconds(30))
-                    .ContinueWith(t => Self.Tell(new QueryAnswer(id, t.IsCompletedSuccessfully ? t.Result : new QueryResult(ReadOnlyMemory<byte>.Empty, t.Exception?.GetBaseException().Message ?? "cancelled"))),
-                        TaskScheduler.Default);
+                if (r.Arguments.Count > 1 && r.Arguments[1].Span.SequenceEqual(LinearizableMarker))
+                    _core.ReadIndex(new ReadToken(null, c.Envelope, r.RequestId, payload));
+                else
+                    DispatchToApplier(c.Envelope, r.RequestId, payload);
                 break;
         }
+    }
+
+    /// <summary>A custom client request for the state machine; the answer goes back on the peer's turn.</summary>
+    private void DispatchToApplier(ClientEnvelope envelope, ReadOnlyMemory<byte> requestId, ReadOnlyMemory<byte> payload)
+    {
+        var id = ++_nextQuery;
+        _queries[id] = (envelope, requestId);
+        var self = Self;
+        _applier.Ask<QueryResult>(new QueryStateMachine(payload), TimeSpan.FromSeconds(30))
+            .ContinueWith(t => self.Tell(new QueryAnswer(id, t.IsCompletedSuccessfully ? t.Result : new QueryResult(ReadOnlyMemory<byte>.Empty, t.Exception?.GetBaseException().Message ?? "cancelled"))),
+                TaskScheduler.Default);
     }
 
     private void AnswerQuery(QueryAnswer answer)
     {
         if (!_queries.Remove(answer.Id, out var query))
             return;
+        // An error is its text and a marker frame, so a client can tell it from an answer.
         ReadOnlyMemory<byte>[] frames = answer.Result.Error is { } error
-            ? [System.Text.Encoding.UTF8.GetBytes(error)]
+            ? [System.Text.Encoding.UTF8.GetBytes(error), ErrorMarker]
             : [answer.Result.Response];
         _bridge.Tell(new ReplyToClient(query.Envelope, new ClientDispatchResponse(query.RequestId, frames)));
     }
 
-    private void Reply(ClientRequestReceived c, object response) => _bridge.Tell(new ReplyToClient(c.Envelope, response));
+    private void Reply(ClientRequestReceived c, object response) => Reply(c.Envelope, response);
+
+    private void Reply(ClientEnvelope envelope, object response) => _bridge.Tell(new ReplyToClient(envelope, response));
 
     /// <summary>The state machine's answer to a custom request, back on the peer's own turn.</summary>
     private sealed record QueryAnswer(long Id, QueryResult Result);

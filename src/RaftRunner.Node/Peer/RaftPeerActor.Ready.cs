@@ -15,6 +15,7 @@ public sealed partial class RaftPeerActor
     private RaftRole _lastRole = RaftRole.Client;
     private ulong _lastTerm;
     private string? _lastLeader;
+    private Raft.Membership.ClusterConfiguration? _lastConfiguration;
 
     /// <summary>Takes every Ready the core has and starts carrying it out.</summary>
     private void Process()
@@ -99,12 +100,15 @@ public sealed partial class RaftPeerActor
             _bridge.Tell(new ReplyToClient(token.Envelope, reply.Response));
         else if (reply.Token is LocalChangeToken local)
             AnswerLocalChange(local, reply.Response);
+        else if (reply.Token is ReadToken read && reply.Response is ReadIndexResponse answer)
+            AnswerRead(read, answer);
     }
 
     /// <summary>Subscribers hear about role, term and leader changes; a node that stops leading drops its client streams.</summary>
     private void NoteRole(Ready ready)
     {
-        if (ready.Role == _lastRole && _core.Term == _lastTerm && ready.LeaderId == _lastLeader)
+        var configuration = _core.Configuration;
+        if (ready.Role == _lastRole && _core.Term == _lastTerm && ready.LeaderId == _lastLeader && ReferenceEquals(configuration, _lastConfiguration))
             return;
         if (_lastRole == RaftRole.Leader && ready.Role != RaftRole.Leader)
             _entries.CancelAll(); // zmq-raft cancels them without a reply
@@ -113,7 +117,8 @@ public sealed partial class RaftPeerActor
         _lastRole = ready.Role;
         _lastTerm = _core.Term;
         _lastLeader = ready.LeaderId;
-        var changed = new RoleChanged(_settings.NodeId, ready.Role, _core.Term, ready.LeaderId);
+        _lastConfiguration = configuration;
+        var changed = new RoleChanged(_settings.NodeId, ready.Role, _core.Term, ready.LeaderId, configuration.AllPeers);
         foreach (var subscriber in _roleSubscribers)
             subscriber.Tell(changed);
     }

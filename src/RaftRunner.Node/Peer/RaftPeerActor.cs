@@ -146,6 +146,12 @@ public sealed partial class RaftPeerActor : ReceiveActor, IWithTimers, IWithStas
             case ForwardedChange forwarded:
                 OnForwarded(forwarded);
                 break;
+            case QueryState query:
+                OnQuery(query);
+                break;
+            case ForwardedRead read:
+                read.ReplyTo.Tell(read.Answer);
+                break;
             case FailForTest:
                 throw new InvalidOperationException("raft peer failure injected by a test");
             case GetNodeStatus:
@@ -154,7 +160,7 @@ public sealed partial class RaftPeerActor : ReceiveActor, IWithTimers, IWithStas
             case SubscribeRoleChanges:
                 _roleSubscribers.Add(Sender);
                 Context.Watch(Sender);
-                Sender.Tell(new RoleChanged(_settings.NodeId, _core.Role, _core.Term, _core.LeaderId));
+                Sender.Tell(new RoleChanged(_settings.NodeId, _core.Role, _core.Term, _core.LeaderId, _core.Configuration.AllPeers));
                 break;
             case Terminated t:
                 _roleSubscribers.Remove(t.Actor);
