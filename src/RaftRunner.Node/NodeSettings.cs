@@ -55,6 +55,9 @@ public sealed record NodeSettings
 
     public TimeSpan? RequestIdTtl { get; init; } = TimeSpan.FromHours(8);
 
+    /// <summary>The most request ids remembered (the oldest are forgotten first); null = only <see cref="RequestIdTtl"/> limits them.</summary>
+    public int? RequestIdCacheMax { get; init; }
+
     public TimeSpan RequestIdTtlAcceptMargin { get; init; } = TimeSpan.FromMinutes(15);
 
     public bool PreventSpiralElections { get; init; } = true;
@@ -63,6 +66,9 @@ public sealed record NodeSettings
 
     /// <summary>Applied entries between two snapshots of the state machine (then the log is compacted); 0 = never.</summary>
     public long SnapshotInterval { get; init; } = 10_000;
+
+    /// <summary>Delete log files wholly below MIN(snapshot index, PRUNE INDEX) after each snapshot (zmq-raft keeps them).</summary>
+    public bool PruneLogFiles { get; init; } = true;
 
     public TimeSpan BroadcastHeartbeatInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 
@@ -106,6 +112,7 @@ public sealed record NodeSettings
             dataDir = Path.Combine(dataDir, id);
         var peers = node.GetConfigList("peers").Select(p => new PeerInfo(p.GetString("id"), p.GetString("url"))).ToArray();
         TimeSpan? ttl = raft.HasPath("request-id-ttl") ? raft.GetTimeSpan("request-id-ttl") : null;
+        int? cacheMax = raft.HasPath("request-id-cache-max") ? raft.GetInt("request-id-cache-max") : null;
         return new NodeSettings
         {
             NodeId = id,
@@ -126,10 +133,12 @@ public sealed record NodeSettings
             PeerMessageDataSize = checked((int)raft.GetByteSize("peer-msg-data-size")),
             MaxLogEntryDataSize = checked((int)raft.GetByteSize("max-log-entry-data-size")),
             RequestIdTtl = ttl,
+            RequestIdCacheMax = cacheMax,
             RequestIdTtlAcceptMargin = raft.GetTimeSpan("request-id-ttl-accept-margin"),
             PreventSpiralElections = raft.GetBoolean("prevent-spiral-elections"),
             IndexFileCapacity = c.GetInt("raft-runner.storage.log-index-file-capacity"),
             SnapshotInterval = c.GetLong("raft-runner.storage.snapshot-interval"),
+            PruneLogFiles = c.GetBoolean("raft-runner.storage.prune-log-files"),
             BroadcastHeartbeatInterval = c.GetTimeSpan("raft-runner.broadcast.heartbeat-interval"),
         };
     }

@@ -177,6 +177,7 @@ public sealed class RaftRunnerActor : ReceiveActor, IWithStash
         {
             IndexFileCapacity = _settings.IndexFileCapacity,
             RequestIdTtl = _settings.RequestIdTtl,
+            RequestIdCacheMax = _settings.RequestIdCacheMax,
         }, SnapshotEnvelope.ReadContents);
         var applier = Context.ActorOf(StateMachineApplierActor.Props(_stateMachine), "applier");
         var logWriter = Context.ActorOf(LogWriterActor.Props(_storage), "log-writer");
@@ -188,7 +189,7 @@ public sealed class RaftRunnerActor : ReceiveActor, IWithStash
             Secret = _settings.Secret,
             Peers = initialPeers,
         }, Self), "bridge");
-        var snapshots = Context.ActorOf(SnapshotManagerActor.Props(_storage, _settings.SnapshotInterval, applier, logWriter), "snapshots");
+        var snapshots = Context.ActorOf(SnapshotManagerActor.Props(_storage, _settings.SnapshotInterval, applier, logWriter, _settings.PruneLogFiles), "snapshots");
         _peer = Context.ActorOf(RaftPeerActor.Props(_settings, _storage, bridge, logWriter, applier, snapshots), "peer");
         foreach (var child in new[] { applier, logWriter, bridge, snapshots, _peer })
             Context.Watch(child);

@@ -11,8 +11,8 @@ public sealed record AppliedUpTo(long Index);
 /// <summary>
 /// Decides when this node snapshots its state machine and compacts its log: after every
 /// <c>raft-runner.storage.snapshot-interval</c> applied entries it asks the applier for a snapshot (written beside
-/// the current one and renamed into place), then has the log writer take it as the log's new start and delete
-/// the index files it covers. One snapshot at a time; a failed one is retried at the next interval.
+/// the current one and renamed into place), then has the log writer take it as the log's new start and, with
+/// <c>prune-log-files</c>, delete the index files below MIN(snapshot, PRUNE INDEX). One snapshot at a time; a failed one is retried at the next interval.
 /// Received snapshots are not its business: their chunks are ordered with the log writes of the same Ready, so
 /// the log writer installs them (docs/threading.md).
 /// </summary>
@@ -22,7 +22,7 @@ public sealed class SnapshotManagerActor : ReceiveActor
     private long _lastSnapshotIndex;
     private bool _inProgress;
 
-    public SnapshotManagerActor(NodeStorage storage, long interval, IActorRef applier, IActorRef logWriter)
+    public SnapshotManagerActor(NodeStorage storage, long interval, IActorRef applier, IActorRef logWriter, bool pruneFiles = true)
     {
         _log = Context.GetLogger();
         _lastSnapshotIndex = storage.SnapshotId.Index;
@@ -38,12 +38,12 @@ public sealed class SnapshotManagerActor : ReceiveActor
         Receive<SnapshotTaken>(t =>
         {
             _lastSnapshotIndex = t.Index;
-            logWriter.Tell(new CompactLog(t.Path));
+            logWriter.Tell(new CompactLog(t.Path, pruneFiles));
         });
         Receive<LogCompacted>(c =>
         {
             _inProgress = false;
-            _log.LogInformation("snapshot at {Index}: log compacted, files before it pruned", c.SnapshotIndex);
+            _log.LogInformation("snapshot at {Index}: log compacted{Pruned}", c.SnapshotIndex, pruneFiles ? ", files below MIN(snapshot, prune index) deleted" : "");
         });
         Receive<SnapshotFailed>(f =>
         {
@@ -52,6 +52,6 @@ public sealed class SnapshotManagerActor : ReceiveActor
         });
     }
 
-    public static Props Props(NodeStorage storage, long interval, IActorRef applier, IActorRef logWriter) =>
-        Actors.Props.Create(() => new SnapshotManagerActor(storage, interval, applier, logWriter));
+    public static Props Props(NodeStorage storage, long interval, IActorRef applier, IActorRef logWriter, bool pruneFiles = true) =>
+        Actors.Props.Create(() => new SnapshotManagerActor(storage, interval, applier, logWriter, pruneFiles));
 }

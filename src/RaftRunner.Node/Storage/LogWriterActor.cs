@@ -10,9 +10,12 @@ namespace RaftRunner.Node.Storage;
 /// If the actor fails and is restarted, the jobs it was holding are queued again in order: each job is
 /// idempotent (a log write names the index it truncates after, hard state and membership are whole values,
 /// snapshot chunks already written are skipped), so a restart loses nothing and writes nothing twice.
+/// Every 10 s it forgets expired request ids (as zmq-raft does), which lets the PRUNE INDEX advance.
 /// </summary>
-public sealed class LogWriterActor : ReceiveActor
+public sealed class LogWriterActor : ReceiveActor, IWithTimers
 {
+    private static readonly TimeSpan ExpiryInterval = TimeSpan.FromSeconds(10);
+
     private readonly NodeStorage _storage;
     private readonly List<(Persist Job, IActorRef ReplyTo)> _buffer = [];
     private readonly ILogger _log;
@@ -32,6 +35,7 @@ public sealed class LogWriterActor : ReceiveActor
             }
         });
         Receive<Flush>(_ => WriteBuffered());
+        Receive<ExpireRequestIds>(_ => _storage.Log.RemoveExpiredRequestIds());
         Receive<FailForTest>(_ => throw new InvalidOperationException("log writer failure injected by a test"));
         Receive<GetBatchCount>(_ => Sender.Tell(_batches));
         Receive<WriteBarrier>(_ =>
@@ -42,12 +46,21 @@ public sealed class LogWriterActor : ReceiveActor
         Receive<CompactLog>(c =>
         {
             WriteBuffered(); // jobs before it first: the snapshot covers only what they made durable
-            _storage.SnapshotTaken(c.SnapshotPath);
+            _storage.SnapshotTaken(c.SnapshotPath, c.PruneFiles);
             Sender.Tell(new LogCompacted(_storage.Log.SnapshotIndex));
         });
     }
 
     public static Props Props(NodeStorage storage) => Actors.Props.Create(() => new LogWriterActor(storage));
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    protected override void PreStart() => Timers.StartPeriodicTimer(ExpireRequestIds.Instance, ExpireRequestIds.Instance, ExpiryInterval);
+
+    private sealed class ExpireRequestIds
+    {
+        public static readonly ExpireRequestIds Instance = new();
+    }
 
     private long _batches;
 

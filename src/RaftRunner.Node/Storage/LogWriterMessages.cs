@@ -21,7 +21,7 @@ public sealed record WriteBarrierPassed
 }
 
 /// <summary>→ log writer: this node's own snapshot is written at <see cref="SnapshotPath"/>; use it and compact the log.</summary>
-public sealed record CompactLog(string SnapshotPath);
+public sealed record CompactLog(string SnapshotPath, bool PruneFiles = true);
 
 /// <summary>Log writer → asker: the log now starts after <see cref="SnapshotIndex"/>.</summary>
 public sealed record LogCompacted(long SnapshotIndex);

@@ -231,14 +231,16 @@ public sealed class NodeStorage : IDisposable
 
     /// <summary>
     /// This node's own snapshot, written by the applier at <paramref name="path"/> (already renamed into place):
-    /// use it, and compact the log up to its index (files before it are deleted once nothing needs them).
+    /// use it, and compact the log up to its index. With <paramref name="pruneFiles"/>, the log files wholly below
+    /// MIN(snapshot index, PRUNE INDEX) are deleted (RAFT.md "Log compaction": no request id still remembered is lost).
     /// </summary>
-    public void SnapshotTaken(string path)
+    public void SnapshotTaken(string path, bool pruneFiles = true)
     {
         var snapshot = SnapshotFile.Open(path);
         SwapSnapshot(snapshot);
         Log.SnapshotInstalled((long)snapshot.Index, snapshot.Term);
-        Log.DeleteObsoleteFiles();
+        if (pruneFiles)
+            Log.DeleteObsoleteFiles();
     }
 
     private void SwapSnapshot(SnapshotFile next)
