@@ -59,10 +59,20 @@ public sealed class RaftRunnerActor : ReceiveActor, IWithStash
 
     protected override void PreStart()
     {
-        if (_settings.Peers.Any(p => p.Id == _settings.NodeId) || File.Exists(Path.Combine(_settings.DataDirectory, NodeStorage.RaftFileName)))
-            StartNode(_settings.Peers); // a member, or a node that already has its own state (a join survives restarts)
+        var me = _settings.NodeId;
+        if (_settings.Peers.Any(p => p.Id == me))
+            StartNode(_settings.Peers); // a member of the cluster it is given
+        else if (File.Exists(Path.Combine(_settings.DataDirectory, NodeStorage.RaftFileName)))
+        {
+            // It has its own state (a join survives restarts): it runs on it, and when the configuration it knows
+            // leaves it out (stopped before it was added, or it left), it asks to be added again.
+            StartNode(_settings.Peers);
+            // Its newest configuration (the target side of a joint one: a node being removed is on the old side only).
+            if (!_storage!.Membership.Configuration.Peers.Any(p => p.Id == me))
+                Join(alreadyRunning: true);
+        }
         else
-            Join();
+            Join(alreadyRunning: false);
     }
 
     /// <summary>
@@ -71,7 +81,7 @@ public sealed class RaftRunnerActor : ReceiveActor, IWithStash
     /// InstallSnapshot reach it and it catches up), and asks the leader to add it (ConfigUpdate); it becomes a
     /// FOLLOWER when the new configuration arrives. An id already in the cluster with another url is refused.
     /// </summary>
-    private void Join()
+    private void Join(bool alreadyRunning)
     {
         var self = Self;
         var me = new Protocol.PeerInfo(_settings.NodeId, _settings.Url);
@@ -83,7 +93,8 @@ public sealed class RaftRunnerActor : ReceiveActor, IWithStash
                 var cluster = await client.RequestConfigAsync().ConfigureAwait(false);
                 foreach (var known in cluster.Peers.Where(p => p.Id == me.Id && p.Url != me.Url))
                     throw new InvalidOperationException($"cannot join: peer id {me.Id} is already in the cluster with url {known.Url}, not {me.Url}");
-                self.Tell(new JoinDiscovered(cluster.Peers));
+                if (!alreadyRunning)
+                    self.Tell(new JoinDiscovered(cluster.Peers));
                 if (!cluster.Peers.Any(p => p.Id == me.Id))
                 {
                     var index = await client.ConfigUpdateAsync([.. cluster.Peers, me]).ConfigureAwait(false);
@@ -99,7 +110,10 @@ public sealed class RaftRunnerActor : ReceiveActor, IWithStash
                 await client.DisposeAsync().ConfigureAwait(false);
             }
         });
-        Become(Joining);
+        if (alreadyRunning)
+            UnbecomeToRunning();
+        else
+            Become(Joining);
     }
 
     private bool Joining(object message)

@@ -86,6 +86,38 @@ public sealed class JoinTests
         }
     }
 
+    [Fact]
+    public async Task A_joined_node_that_left_and_restarts_on_its_data_asks_to_be_added_again()
+    {
+        await using var cluster = new NodeCluster(3, spares: 1);
+        cluster.StartAll();
+        await cluster.LeaderAsync();
+        cluster.Start("n4", seed: [cluster.AllPeers[0]]);
+        await WaitForPeers(cluster, "n4", 4);
+        await cluster.NodeOf("n4").Ask<LeftCluster>(LeaveCluster.Instance, TimeSpan.FromSeconds(20));
+        await WaitForPeers(cluster, "n1", 3);
+        await cluster.StopAsync("n4");
+
+        cluster.Start("n4", seed: [cluster.AllPeers[1]]); // its raft.pers exists, its configuration leaves it out
+        await WaitForPeers(cluster, "n1", 4);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (DateTime.UtcNow < deadline && (await TryStatus(cluster, "n4"))?.Role != RaftRole.Follower)
+            await Task.Delay(50);
+        Assert.Equal(RaftRole.Follower, (await cluster.StatusAsync("n4")).Role);
+    }
+
+    private static async Task WaitForPeers(NodeCluster cluster, string id, int count)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (DateTime.UtcNow < deadline)
+        {
+            if ((await TryStatus(cluster, id)) is { } status && status.Peers.Count == count && !status.IsTransitional)
+                return;
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"{id} never saw {count} peers");
+    }
+
     private static async Task<Peer.NodeStatus?> TryStatus(NodeCluster cluster, string id)
     {
         try
