@@ -33,7 +33,7 @@ public sealed class SnapshotManagerActor : ReceiveActor
             if (interval <= 0 || _inProgress || a.Index - _lastSnapshotIndex < interval)
                 return;
             _inProgress = true;
-            applier.Tell(new TakeSnapshot(storage.SnapshotPath));
+            applier.Tell(new TakeSnapshot(storage.TakenSnapshotPath));
         });
         Receive<SnapshotTaken>(t =>
         {
@@ -43,7 +43,10 @@ public sealed class SnapshotManagerActor : ReceiveActor
         Receive<LogCompacted>(c =>
         {
             _inProgress = false;
-            _log.LogInformation("snapshot at {Index}: log compacted{Pruned}", c.SnapshotIndex, pruneFiles ? ", files below MIN(snapshot, prune index) deleted" : "");
+            if (c.Used)
+                _log.LogInformation("snapshot at {Index}: log compacted{Pruned}", c.SnapshotIndex, pruneFiles ? ", files below MIN(snapshot, prune index) deleted" : "");
+            else
+                _log.LogInformation("own snapshot dropped: the leader's at {Index} was installed meanwhile", c.SnapshotIndex);
         });
         Receive<SnapshotFailed>(f =>
         {

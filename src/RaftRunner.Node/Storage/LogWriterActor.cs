@@ -46,8 +46,10 @@ public sealed class LogWriterActor : ReceiveActor, IWithTimers
         Receive<CompactLog>(c =>
         {
             WriteBuffered(); // jobs before it first: the snapshot covers only what they made durable
-            _storage.SnapshotTaken(c.SnapshotPath, c.PruneFiles);
-            Sender.Tell(new LogCompacted(_storage.Log.SnapshotIndex));
+            if (c.PruneFiles)
+                _storage.Log.RemoveExpiredRequestIds(); // what may be deleted follows the freshest PRUNE INDEX
+            var used = _storage.SnapshotTaken(c.SnapshotPath, c.PruneFiles);
+            Sender.Tell(new LogCompacted(_storage.Log.SnapshotIndex, used));
         });
     }
 

@@ -20,8 +20,11 @@ public sealed record WriteBarrierPassed
     public static readonly WriteBarrierPassed Instance = new();
 }
 
-/// <summary>→ log writer: this node's own snapshot is written at <see cref="SnapshotPath"/>; use it and compact the log.</summary>
+/// <summary>
+/// → log writer: this node's own snapshot is written at <see cref="SnapshotPath"/>; put it in place and compact the
+/// log — unless a snapshot at its index or later (the leader's) was installed meanwhile: then it is deleted.
+/// </summary>
 public sealed record CompactLog(string SnapshotPath, bool PruneFiles = true);
 
-/// <summary>Log writer → asker: the log now starts after <see cref="SnapshotIndex"/>.</summary>
-public sealed record LogCompacted(long SnapshotIndex);
+/// <summary>Log writer → asker: the log now starts after <see cref="SnapshotIndex"/>; <see cref="Used"/> is false when the taken snapshot was dropped.</summary>
+public sealed record LogCompacted(long SnapshotIndex, bool Used = true);

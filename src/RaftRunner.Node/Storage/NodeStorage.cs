@@ -49,6 +49,12 @@ public sealed class NodeStorage : IDisposable
 
     public string SnapshotPath => Path.Combine(Directory, SnapshotFileName);
 
+    /// <summary>
+    /// Where the applier writes this node's own snapshots. Never <see cref="SnapshotPath"/> itself: a snapshot from the
+    /// leader may be installed there meanwhile, and only the log writer (<see cref="SnapshotTaken"/>) decides which wins.
+    /// </summary>
+    public string TakenSnapshotPath => Path.Combine(Directory, SnapshotFileName + ".taken");
+
     public FileLog Log { get; }
 
     /// <summary>The durable log as the Raft core reads it.</summary>
@@ -234,13 +240,28 @@ public sealed class NodeStorage : IDisposable
     /// use it, and compact the log up to its index. With <paramref name="pruneFiles"/>, the log files wholly below
     /// MIN(snapshot index, PRUNE INDEX) are deleted (RAFT.md "Log compaction": no request id still remembered is lost).
     /// </summary>
-    public void SnapshotTaken(string path, bool pruneFiles = true)
+    /// <returns>False when the snapshot was dropped: one at its index or later (the leader's) is already in place.</returns>
+    public bool SnapshotTaken(string path, bool pruneFiles = true)
     {
-        var snapshot = SnapshotFile.Open(path);
+        ulong index;
+        using (var taken = SnapshotFile.Open(path))
+            index = taken.Index;
+        if ((long)index <= SnapshotId.Index)
+        {
+            File.Delete(path);
+            return false;
+        }
+        if (path != SnapshotPath)
+        {
+            FileRotation.ReplaceWithBackup(path, SnapshotPath);
+            FileRotation.RemoveHistoryFiles(SnapshotPath);
+        }
+        var snapshot = SnapshotFile.Open(SnapshotPath);
         SwapSnapshot(snapshot);
         Log.SnapshotInstalled((long)snapshot.Index, snapshot.Term);
         if (pruneFiles)
             Log.DeleteObsoleteFiles();
+        return true;
     }
 
     private void SwapSnapshot(SnapshotFile next)

@@ -107,10 +107,32 @@ public sealed class NodeStorageTests : IDisposable
             writer.Write([7, 7, 7]);
             writer.Install().Dispose();
         }
-        storage.SnapshotTaken(path);
+        Assert.True(storage.SnapshotTaken(path));
         Assert.Equal(3, storage.Reader.SnapshotIndex);
         Assert.Null(storage.Reader.TermAt(2));
         Assert.Equal(1ul, storage.Reader.TermAt(4));
         Assert.Equal(3, storage.SnapshotSize);
+    }
+
+    [Fact]
+    public void An_own_snapshot_older_than_the_leaders_installed_meanwhile_is_dropped_and_the_leaders_stays()
+    {
+        using var storage = NodeStorage.Open(_dir, Three);
+        storage.Write([Append(0, E(1, 1), E(1, 2), E(1, 3), E(1, 4))]);
+        // The applier wrote its own snapshot at 3 (beside snap) while the leader's at 10 was being installed.
+        using (var writer = SnapshotWriter.Create(storage.TakenSnapshotPath, 3, 1))
+        {
+            writer.Write([7, 7, 7]);
+            writer.Install().Dispose();
+        }
+        var data = new byte[] { 1, 2, 3, 4, 5 };
+        storage.Write([new StorageJob([new SnapshotChunkWrite(10, 3, data.Length, 0, data)], new LogWrite(10, [], new SnapshotInstall(10, 3, false)), null, null)]);
+
+        Assert.False(storage.SnapshotTaken(storage.TakenSnapshotPath));
+        Assert.False(File.Exists(storage.TakenSnapshotPath));
+        Assert.Equal((10L, 3ul), storage.SnapshotId);
+        using var file = SnapshotFile.Open(storage.SnapshotPath);
+        Assert.Equal(10ul, file.Index);
+        Assert.Equal(data, storage.ReadSnapshot(0, 4096).ToArray());
     }
 }
