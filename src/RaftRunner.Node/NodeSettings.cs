@@ -136,6 +136,7 @@ public sealed record NodeSettings
             RequestIdCacheMax = cacheMax,
             RequestIdTtlAcceptMargin = raft.GetTimeSpan("request-id-ttl-accept-margin"),
             PreventSpiralElections = raft.GetBoolean("prevent-spiral-elections"),
+            ChangeTimeout = raft.GetTimeSpan("change-timeout"),
             IndexFileCapacity = c.GetInt("raft-runner.storage.log-index-file-capacity"),
             SnapshotInterval = c.GetLong("raft-runner.storage.snapshot-interval"),
             PruneLogFiles = c.GetBoolean("raft-runner.storage.prune-log-files"),

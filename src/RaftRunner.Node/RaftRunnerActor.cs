@@ -167,8 +167,15 @@ public sealed class RaftRunnerActor : ReceiveActor, IWithStash
                 var cluster = await client.RequestConfigAsync().ConfigureAwait(false);
                 var rest = cluster.Peers.Where(p => p.Id != me).ToArray();
                 if (rest.Length == cluster.Peers.Count)
-                    throw new InvalidOperationException($"node {me} is not in the cluster");
+                {
+                    replyTo.Tell(new ChangeFailed(ChangeFailure.Refused, $"cannot leave the cluster: node {me} is not in it"));
+                    return;
+                }
                 replyTo.Tell(new LeftCluster(await client.ConfigUpdateAsync(rest).ConfigureAwait(false)));
+            }
+            catch (Client.ConfigUpdateRejectedException e)
+            {
+                replyTo.Tell(new ChangeFailed(ChangeFailure.Refused, $"cannot leave the cluster: {e.Message}"));
             }
             catch (Exception e)
             {

@@ -21,8 +21,8 @@ public sealed partial class RaftCore
     /// <summary>
     /// A linearizable read (Raft §6.4 ReadIndex): the answer, a <see cref="ReadIndexResponse"/> in a
     /// <see cref="ClientReply"/>, comes once a majority has answered a request sent after this call and the
-    /// state machine has applied the commit index of that moment. A leader that has not yet committed an entry
-    /// of its term waits for that first, since its commit index may still be behind.
+    /// state machine has applied the commit index of that moment. A leader whose commit index may still be behind
+    /// (entries of earlier terms not yet committed under one of its own) waits for its CHECKPOINT to commit first.
     /// </summary>
     public void ReadIndex(object token)
     {
@@ -33,13 +33,17 @@ public sealed partial class RaftCore
             return;
         }
         _readRound++;
-        _reads.Add((token, CommittedInTerm ? CommitIndex : -1, _readRound));
+        _reads.Add((token, CommitIsCurrent ? CommitIndex : -1, _readRound));
         foreach (var peer in _peers.Values)
             UpdateFollower(peer); // idle peers are asked at once
         AnswerReads();
     }
 
-    private bool CommittedInTerm => _log.TermAt(CommitIndex) == Term;
+    /// <summary>
+    /// The leader's commit index is the cluster's: an entry of its term is committed, or everything it holds is
+    /// committed (a new leader with nothing to commit appends no CHECKPOINT, and its log holds every committed entry).
+    /// </summary>
+    private bool CommitIsCurrent => CommitIndex == LastIndex || _log.TermAt(CommitIndex) == Term;
 
     /// <summary>An answer in this term from <paramref name="peer"/> to <paramref name="rpc"/>: it is alive and still follows us.</summary>
     private void Heard(PeerState peer, PendingRpc rpc)
@@ -57,11 +61,11 @@ public sealed partial class RaftCore
     {
         if (_reads.Count == 0 || Role != RaftRole.Leader)
             return;
-        var committedInTerm = CommittedInTerm;
+        var commitIsCurrent = CommitIsCurrent;
         for (var i = 0; i < _reads.Count; i++)
         {
             var (token, index, round) = _reads[i];
-            if (index < 0 && committedInTerm)
+            if (index < 0 && commitIsCurrent)
                 _reads[i] = (token, index = CommitIndex, round);
             if (index < 0 || LastApplied < index
                 || !_config.HasMajority(id => id == Id || (_peers.TryGetValue(id, out var p) && p.AckedRound >= round)))

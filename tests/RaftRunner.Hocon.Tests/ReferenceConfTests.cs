@@ -62,6 +62,7 @@ public sealed class ReferenceConfTests
         Assert.Equal(65_536L, raft.GetByteSize("request-entries-entry-size-limit-pipeline"));
         Assert.Equal(2, raft.GetInt("request-entries-snapshot-pipelines"));
         Assert.True(raft.GetBoolean("prevent-spiral-elections"), "expected prevent-spiral-elections on");
+        Assert.Equal(TimeSpan.FromSeconds(30), raft.GetTimeSpan("change-timeout"));
     }
 
     [Fact]
@@ -121,7 +122,7 @@ public sealed class ReferenceConfTests
             "raft-runner.raft.request-id-cache-max", "raft-runner.raft.request-entries-high-watermark",
             "raft-runner.raft.request-entries-ttl", "raft-runner.raft.request-entries-pipelines",
             "raft-runner.raft.request-entries-entry-size-limit-pipeline", "raft-runner.raft.request-entries-snapshot-pipelines",
-            "raft-runner.raft.prevent-spiral-elections",
+            "raft-runner.raft.prevent-spiral-elections", "raft-runner.raft.change-timeout",
             "raft-runner.storage.raft-file", "raft-runner.storage.log-dir", "raft-runner.storage.snapshot-file",
             "raft-runner.storage.state-file", "raft-runner.storage.log-index-file-capacity", "raft-runner.storage.snapshot-interval",
             "raft-runner.storage.prune-log-files", "raft-runner.storage.compact.install", "raft-runner.storage.compact.watch",

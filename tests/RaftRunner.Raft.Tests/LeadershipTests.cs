@@ -35,6 +35,17 @@ public sealed class LeadershipTests
     }
 
     [Fact]
+    public void A_new_leader_with_nothing_to_commit_answers_a_read_without_waiting_for_a_write()
+    {
+        // A fresh cluster: the leader appends no CHECKPOINT (nothing uncommitted), yet its commit index is current.
+        var cluster = Elected(out var leader);
+        Assert.Equal(leader.Core.CommitIndex, leader.Core.LastIndex);
+        leader.Core.ReadIndex("r");
+        cluster.RunUntil(() => ReadsOf(cluster, "r").Length == 1, maxTicks: 20);
+        Assert.Equal(new ReadIndexResponse(true, leader.Core.CommitIndex, leader.Id), ReadsOf(cluster, "r")[0]);
+    }
+
+    [Fact]
     public void A_leader_cut_off_from_the_majority_never_answers_a_read_and_says_not_leader_when_deposed()
     {
         var cluster = Elected(out var leader);

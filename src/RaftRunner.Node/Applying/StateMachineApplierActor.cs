@@ -139,11 +139,14 @@ public sealed class StateMachineApplierActor : ReceiveActor
         replyTo.Tell(new EntriesApplied(_state.LastApplied, outcomes), Self);
     }
 
-    /// <summary>Every node rejects the same entries, so a flood of them is logged in full only at first.</summary>
+    /// <summary>
+    /// A rejection is an outcome, not a fault (every node rejects the same entries): a warning without the stack, and
+    /// a flood of them is logged in full only at first.
+    /// </summary>
     private void LogRejection(long index, LogEntry entry, Exception e)
     {
         if (++_rejected <= 100 || _rejected % 1000 == 0)
-            _log.LogError(e, "The state machine rejected the entry at index {Index} (request id {RequestId}; {Rejected} rejected so far): {Error}", index, entry.RequestId, _rejected, e.Message);
+            _log.LogWarning("The state machine rejected the entry at index {Index} (request id {RequestId}; {Rejected} rejected so far): {Type}: {Error}", index, entry.RequestId, _rejected, e.GetType().Name, e.Message);
         else
             _log.LogDebug("The state machine rejected the entry at index {Index}: {Error}", index, e.Message);
     }

@@ -61,7 +61,11 @@ public sealed class RaftRunner : IAsyncDisposable
     public static RaftRunner FromConfig(Config config, IStateMachine stateHandler, ILoggerFactory? loggerFactory = null) =>
         new(NodeSettings.From(config), stateHandler, loggerFactory);
 
-    /// <summary>The node's role, term, known leader or membership changed (also raised once when the node starts).</summary>
+    /// <summary>
+    /// The node's role, term, known leader or membership changed. Raised for every change from the node's first report
+    /// on; a handler attached later misses earlier ones, so read <see cref="Role"/>, <see cref="LeaderId"/> and
+    /// <see cref="GetPeers"/> for the state now.
+    /// </summary>
     public event EventHandler<RaftStateChangedEventArgs>? RaftStateChanged;
 
     public string Id => _settings.NodeId;
@@ -202,6 +206,12 @@ public sealed class RaftRunner : IAsyncDisposable
         catch (AskTimeoutException)
         {
             return null;
+        }
+        catch (RecipientTerminatedException)
+        {
+            // The node stopped between the check above and the ask: say why, once the observer has heard it.
+            await Task.WhenAny(_stopped.Task, Task.Delay(TimeSpan.FromSeconds(1), CancellationToken.None)).ConfigureAwait(false);
+            throw StoppedError();
         }
     }
 

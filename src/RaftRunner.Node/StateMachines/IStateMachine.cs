@@ -20,7 +20,7 @@ namespace RaftRunner.Node.StateMachines;
 /// <list type="bullet">
 /// <item><see cref="ApplyAsync"/>: the entry is <em>rejected</em>: it stays in the log, counts as applied, and the
 /// exception reaches the caller of the change on this node (<c>ChangeFailed</c> with <c>ApplyFailed</c>; the facade
-/// throws <c>StateMachineApplyException</c>) and the log (an error); the node goes on with the next entry. So throw
+/// throws <c>ChangeFailedException</c> with reason <c>ApplyFailed</c>) and the log (a warning); the node goes on with the next entry. So throw
 /// only before you change anything (apply atomically), and only for reasons that depend on the entry and the state
 /// alone — every node must reject the same entries. When the state may hold part of the entry, or the failure came
 /// from outside (a disk, a timeout), throw <see cref="StateMachineCorruptException"/> instead: the applier then

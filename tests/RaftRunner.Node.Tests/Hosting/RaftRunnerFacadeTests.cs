@@ -116,6 +116,25 @@ public sealed class RaftRunnerFacadeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_linearizable_read_on_a_follower_finds_the_new_leader_after_the_old_one_stops()
+    {
+        var seed = _peers[..3];
+        foreach (var peer in seed)
+            Start(peer.Id, seed);
+        var leader = await _nodes["n1"].WaitForLeaderAsync(Timeout(20));
+        var follower = seed.First(p => p.Id != leader).Id;
+        // The follower's forwarding client learns the current leader.
+        await _nodes[follower].QueryAsync(KeyValueCommands.Count(), ReadConsistency.Linearizable, Timeout(20));
+
+        await Stop(leader);
+        var written = await _nodes[follower].ChangeStateMachineAsync(KeyValueCommands.Set("after", "failover"), Timeout(30));
+        var reader = seed.Select(p => p.Id).First(id => id != leader && _nodes[id].LeaderId != id);
+        var value = await _nodes[reader].QueryAsync(KeyValueCommands.Get("after"), ReadConsistency.Linearizable, Timeout(30));
+        Assert.Equal("failover", System.Text.Encoding.UTF8.GetString(KeyValueCommands.ReadValue(value.Span)!));
+        Assert.True(written.Index > 0);
+    }
+
+    [Fact]
     public async Task Entries_covered_by_a_snapshot_are_not_applied_again_after_a_restart()
     {
         var seed = _peers[..3];
@@ -162,7 +181,9 @@ public sealed class RaftRunnerFacadeTests : IAsyncLifetime
             DataDirectory = Path.Combine(_root, id),
             Peers = peers,
             SnapshotInterval = snapshotInterval,
-        }, stateMachine);
+        }, stateMachine, Environment.GetEnvironmentVariable("RAFTRUNNER_TEST_LOG") == "1"
+            ? Microsoft.Extensions.Logging.LoggerFactory.Create(b => Microsoft.Extensions.Logging.ConsoleLoggerExtensions.AddSimpleConsole(b, o => o.SingleLine = true))
+            : null); // RAFTRUNNER_TEST_LOG=1 shows the nodes' logs
     }
 
     private async Task Stop(string id)
