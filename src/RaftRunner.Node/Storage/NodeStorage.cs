@@ -228,11 +228,9 @@ public sealed class NodeStorage : IDisposable
         var contents = ReadSnapshotContents?.Invoke(SnapshotPath);
         _lastInstalled = (install.Index, contents?.Configuration is { } data ? ClusterConfiguration.From(data) : null);
         // Idempotency survives the install: the ids the snapshot records are answerable again (zmq-raft loses them, Q29).
+        // (Under the log's lock: the peer reads the cache meanwhile.)
         foreach (var (id, index) in contents?.RequestIds ?? [])
-        {
-            if (!Log.TryGetRequestIndex(id, out _))
-                Log.RequestIds.Add(id, index);
-        }
+            Log.RememberRequestId(id, index);
     }
 
     /// <summary>

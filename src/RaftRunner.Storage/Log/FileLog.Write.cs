@@ -7,18 +7,26 @@ public sealed partial class FileLog
 {
     /// <summary>
     /// Appends <paramref name="entries"/> after LastIndex and returns the new LastIndex. Durable on return: one
-    /// fdatasync per index file touched (a batch may cross into new files, created durably). A failure leaves the
-    /// entries written so far (a prefix of the batch) in the log and stops all further writes.
+    /// fdatasync per index file touched (a batch may cross into new files, created durably). A file takes entries
+    /// while it has free slots and room for their data (MAX_DATASIZE); then the next file starts at the next index.
+    /// Readers see the entries of each file once they are synced, and are never held up by the sync. A failure
+    /// leaves the entries written so far (a prefix of the batch) in the log and stops all further writes.
     /// </summary>
     public long Append(IReadOnlyList<LogEntry> entries)
     {
         ArgumentNullException.ThrowIfNull(entries);
-        lock (_gate)
+        lock (_writeGate)
         {
             EnsureWritable();
+            var maxDataSize = _io.MaxDataSize;
             for (var i = 0; i < entries.Count; i++)
-                if (entries[i].Raw.Length < LogEntry.HeaderSize)
-                    throw new ArgumentException($"entry {i} is not a log entry ({entries[i].Raw.Length} bytes)", nameof(entries));
+            {
+                var size = entries[i].Raw.Length;
+                if (size < LogEntry.HeaderSize)
+                    throw new ArgumentException($"entry {i} is not a log entry ({size} bytes)", nameof(entries));
+                if (size > maxDataSize)
+                    throw new ArgumentException($"entry {i} has {size} bytes: more than an index file holds ({maxDataSize} bytes)", nameof(entries));
+            }
             if (LastIndex + entries.Count > IndexFileFormat.MaxIndex)
                 throw new ArgumentOutOfRangeException(nameof(entries), "the log would go past index 2^53 - 1");
             var done = 0;
@@ -26,13 +34,28 @@ public sealed partial class FileLog
             {
                 while (done < entries.Count)
                 {
-                    var file = _files.Last;
-                    if (file.IsFull)
-                        file = _files.CreateNext(file.LastAllowedIndex + 1, _capacity);
-                    var n = file.Append(entries, done, entries.Count - done);
+                    IndexFile file;
+                    lock (_gate)
+                        file = _files.Last;
+                    var n = file.WritePending(entries, done, entries.Count - done);
                     if (n == 0)
-                        throw new StorageException(file.FilePath, null, $"index {file.NextIndex} does not fit: the file's entry data would exceed {IndexFileFormat.MaxDataSize} bytes");
-                    Appended(entries, done, n);
+                    {
+                        if (file.IsEmpty)
+                            throw new StorageException(file.FilePath, null, $"index {file.NextIndex} does not fit in an empty index file");
+                        // Full, by slots or by data: the next file is named by the next index. After a file full
+                        // by slots that is its aligned boundary; after one full by data, the new file's capacity
+                        // ends where the full file's slots end (IndexFile.Create), and the alignment resumes.
+                        var next = CreateFile(file.NextIndex);
+                        lock (_gate)
+                            _files.AddLast(next);
+                        continue;
+                    }
+                    file.SyncPending();
+                    lock (_gate)
+                    {
+                        file.CommitPending();
+                        Appended(entries, done, n);
+                    }
                     done += n;
                 }
             }
@@ -47,26 +70,28 @@ public sealed partial class FileLog
 
     private void Appended(IReadOnlyList<LogEntry> entries, int start, int count)
     {
+        var lastIndex = LastIndex;
         for (var i = 0; i < count; i++)
         {
             var entry = entries[start + i];
             var id = entry.RequestId;
             if (!IsReadOnly && RequestIdCache.IsTracked(id, entry.Type))
-                RequestIds.Add(id, LastIndex + 1 + i);
+                RequestIds.Add(id, lastIndex + 1 + i);
         }
-        LastIndex += count;
         LastTerm = entries[start + count - 1].Term;
+        LastIndex = lastIndex + count;
     }
 
     /// <summary>
     /// Removes every entry after <paramref name="index"/> (a follower's conflicting suffix). Refuses, with a
     /// <see cref="LogTruncationException"/> and no change, to remove anything at or below
     /// <paramref name="commitIndex"/>. Files after the new end are emptied and deleted, last first, so a crash
-    /// at any point leaves a log that is a prefix of the old one.
+    /// at any point leaves a log that is a prefix of the old one. Readers stop seeing the removed entries at once;
+    /// the disk follows, outside the state lock.
     /// </summary>
     public void TruncateAfter(long index, long commitIndex)
     {
-        lock (_gate)
+        lock (_writeGate)
         {
             EnsureWritable();
             if (index >= LastIndex)
@@ -75,49 +100,67 @@ public sealed partial class FileLog
                 throw new LogTruncationException(index, commitIndex);
             if (index < SnapshotIndex)
                 throw new ArgumentOutOfRangeException(nameof(index), index, $"cannot truncate into the snapshot (index {SnapshotIndex})");
-            var term = index == SnapshotIndex ? SnapshotTerm : FileOf(index).ReadTerm(index);
+            var detached = new List<IndexFile>();
+            IndexFile kept;
+            (int From, int Count) cut;
             try
             {
-                while (true)
+                lock (_gate)
                 {
-                    var last = _files.Last;
-                    if (last.FirstAllowedIndex <= index
-                        || (last.FirstAllowedIndex == index + 1 && (_files.Count == 1 || index + 1 == FirstIndex)))
+                    var term = index == SnapshotIndex ? SnapshotTerm : FileOf(index).ReadTerm(index);
+                    while (true)
                     {
-                        last.TruncateFrom(index + 1);
-                        break;
+                        var last = _files.Last;
+                        if (last.FirstAllowedIndex <= index
+                            || (last.FirstAllowedIndex == index + 1 && (_files.Count == 1 || index + 1 == FirstIndex)))
+                        {
+                            kept = last;
+                            break;
+                        }
+                        detached.Add(_files.DetachLast());
                     }
-                    _files.DeleteLast();
+                    cut = kept.TruncateInMemory(index + 1);
+                    LastIndex = index;
+                    LastTerm = term;
+                    RequestIds.RemoveFrom(index + 1);
                 }
+                // The disk in the order that keeps a prefix through any crash: later files emptied and deleted,
+                // last first, then the new last file's offsets zeroed.
+                foreach (var file in detached)
+                    _files.DeleteDetached(file);
+                kept.WriteTruncation(cut.From, cut.Count);
             }
             catch (StorageException)
             {
                 _faulted = true;
                 throw;
             }
-            LastIndex = index;
-            LastTerm = term;
-            RequestIds.RemoveFrom(index + 1);
         }
     }
 
     /// <summary>
-    /// Deletes the index files all of whose slots are below <paramref name="index"/> and below FirstIndex (covered
-    /// by the snapshot), oldest first; the last file is always kept. Returns the deleted paths. Pass
+    /// Deletes the index files all of whose entries are below <paramref name="index"/> and below FirstIndex
+    /// (covered by the snapshot), oldest first; the last file is always kept. Returns the deleted paths. Pass
     /// min(PruneIndex, SnapshotIndex) + 1 to keep idempotency (RAFT.md "Log compaction"), or use <see cref="DeleteObsoleteFiles"/>.
     /// </summary>
     public IReadOnlyList<string> DeleteFilesBefore(long index)
     {
-        lock (_gate)
+        lock (_writeGate)
         {
             EnsureWritable();
             var limit = Math.Min(index, FirstIndex);
             var removed = new List<string>();
             try
             {
-                // A file's last slot is the slot before the next file's first one (the chain is contiguous).
-                while (_files.Count > 1 && _files.FirstIndexes[1] - 1 < limit)
-                    removed.Add(_files.DeleteFirst());
+                lock (_gate)
+                {
+                    // A file's last entry is the one before the next file's first index (the chain is contiguous,
+                    // whether the file filled its slots or its data).
+                    while (_files.Count > 1 && _files.FirstIndexes[1] - 1 < limit)
+                        removed.Add(_files.DetachFirst());
+                }
+                foreach (var path in removed)
+                    _files.DeleteDetachedFirst(path);
             }
             catch (StorageException)
             {
@@ -129,7 +172,11 @@ public sealed partial class FileLog
     }
 
     /// <summary>Deletes the files covered by both the snapshot and the PRUNE INDEX.</summary>
-    public IReadOnlyList<string> DeleteObsoleteFiles() => DeleteFilesBefore(Math.Min(PruneIndex, SnapshotIndex) + 1);
+    public IReadOnlyList<string> DeleteObsoleteFiles()
+    {
+        lock (_writeGate)
+            return DeleteFilesBefore(Math.Min(PruneIndex, SnapshotIndex) + 1);
+    }
 
     /// <summary>
     /// Tells the log a snapshot up to <paramref name="index"/> with <paramref name="term"/> was installed (the
@@ -140,35 +187,48 @@ public sealed partial class FileLog
     /// </summary>
     public string? SnapshotInstalled(long index, ulong term)
     {
-        lock (_gate)
+        lock (_writeGate)
         {
             EnsureWritable();
             if (index == SnapshotIndex && term == SnapshotTerm)
                 return null;
             if (index < SnapshotIndex)
                 throw new ArgumentOutOfRangeException(nameof(index), index, $"older than the current snapshot (index {SnapshotIndex})");
-            if (index <= LastIndex && (index == LastIndex ? LastTerm : FileOf(index).ReadTerm(index)) == term)
+            lock (_gate)
             {
-                SnapshotIndex = index;
-                SnapshotTerm = term;
-                FirstIndex = index + 1;
-                return null;
+                if (index <= LastIndex && (index == LastIndex ? LastTerm : FileOf(index).ReadTerm(index)) == term)
+                {
+                    SnapshotIndex = index;
+                    SnapshotTerm = term;
+                    FirstIndex = index + 1;
+                    return null;
+                }
             }
             return DiscardLog(index, term);
         }
     }
 
+    /// <summary>
+    /// Renames the log directory aside and starts an empty log after the snapshot. Readers see the empty log at
+    /// once (no file: nothing is readable but the snapshot's term); the new directory and file come after.
+    /// </summary>
     private string DiscardLog(long snapshotIndex, ulong snapshotTerm)
     {
         try
         {
-            _files.Dispose();
+            lock (_gate)
+            {
+                _files.Dispose();
+                _files = IndexFileSet.None(LogDirectory, readOnly: false);
+                SetEmpty(snapshotIndex, snapshotTerm);
+            }
             var rotated = RotateName(LogDirectory);
             DurableDirectory.Rename(LogDirectory, rotated);
             DurableDirectory.Create(LogDirectory);
-            _files = new IndexFileSet(LogDirectory, readOnly: false);
-            _files.CreateNext(snapshotIndex + 1, _capacity);
-            SetEmpty(snapshotIndex, snapshotTerm);
+            var files = new IndexFileSet(LogDirectory, readOnly: false, _io);
+            files.AddLast(CreateFile(snapshotIndex + 1));
+            lock (_gate)
+                _files = files;
             return rotated;
         }
         catch (StorageException)

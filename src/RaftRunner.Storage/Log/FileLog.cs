@@ -6,21 +6,42 @@ namespace RaftRunner.Storage.Log;
 /// The Raft log as a directory of index files (ACID.md "Log"; zmq-raft's FileLog without the snapshot, which is
 /// written elsewhere and only enters here as its index and term). Entries FirstIndex..LastIndex are readable;
 /// FirstIndex is the snapshot index + 1 (or the first file's first slot, if later — which only a missing snapshot
-/// allows and is refused). Appends are synchronous and durable on return. All members are serialised by one lock.
+/// allows and is refused). Appends are synchronous and durable on return.
 /// </summary>
+/// <remarks>
+/// <para>Files: each is named by the first index it may hold and holds up to its capacity of entries, new files
+/// being aligned on multiples of the log's capacity (zmq-raft's layout). A file whose entry data reaches
+/// MAX_DATASIZE (1 GiB) before its slots run out is followed by a file named by the next index, whose capacity
+/// ends where the full file's slots would have ended, so the alignment resumes after it. (zmq-raft 0.5.0 cannot
+/// go on at that point: it creates the next file after the last slot and its append fails.)</para>
+/// <para>Threads: one thread writes (Append, TruncateAfter, DeleteFilesBefore, SnapshotInstalled — serialised
+/// among themselves by a writer lock); any thread may read. Readers take the state lock only for in-memory state
+/// and reads of entries already durable, never across an fdatasync: a write does its file I/O and syncs outside
+/// the state lock and then publishes its result under it — an append's entries, LastIndex, LastTerm and request
+/// ids once they are durable, a truncation's new end before its zeroed offsets reach the disk (a reader never
+/// sees entries being removed, nor entries not yet durable).</para>
+/// </remarks>
 public sealed partial class FileLog : IDisposable
 {
-    private readonly Lock _gate = new();
+    private readonly Lock _gate = new();       // in-memory state, the file set, reads; never held across a sync
+    private readonly Lock _writeGate = new();  // one write at a time, with its I/O and syncs
     private readonly FileLogOptions _options;
+    private readonly IndexFileIo _io;
     private IndexFileSet _files = null!;
     private int _capacity;
     private bool _faulted;
     private bool _disposed;
+    private long _firstIndex;
+    private long _lastIndex;
+    private ulong _lastTerm;
+    private long _snapshotIndex;
+    private ulong _snapshotTerm;
 
     private FileLog(string logDirectory, FileLogOptions options)
     {
         LogDirectory = Path.GetFullPath(logDirectory);
         _options = options;
+        _io = options.Io ?? IndexFileIo.Default;
         SnapshotIndex = options.SnapshotIndex;
         SnapshotTerm = options.SnapshotTerm;
         RequestIds = new RequestIdCache(options.RequestIdTtl, options.RequestIdCacheMax, options.TimeProvider);
@@ -32,24 +53,44 @@ public sealed partial class FileLog : IDisposable
     public bool IsReadOnly => _options.ReadOnly;
 
     /// <summary>The first readable entry: snapshot index + 1.</summary>
-    public long FirstIndex { get; private set; }
+    public long FirstIndex
+    {
+        get => Volatile.Read(ref _firstIndex);
+        private set => Volatile.Write(ref _firstIndex, value);
+    }
 
-    /// <summary>The last entry (= SnapshotIndex when the log holds no entry after the snapshot).</summary>
-    public long LastIndex { get; private set; }
+    /// <summary>The last durable entry (= SnapshotIndex when the log holds no entry after the snapshot).</summary>
+    public long LastIndex
+    {
+        get => Volatile.Read(ref _lastIndex);
+        private set => Volatile.Write(ref _lastIndex, value);
+    }
 
-    public ulong LastTerm { get; private set; }
+    public ulong LastTerm
+    {
+        get => Volatile.Read(ref _lastTerm);
+        private set => Volatile.Write(ref _lastTerm, value);
+    }
 
-    public long SnapshotIndex { get; private set; }
+    public long SnapshotIndex
+    {
+        get => Volatile.Read(ref _snapshotIndex);
+        private set => Volatile.Write(ref _snapshotIndex, value);
+    }
 
-    public ulong SnapshotTerm { get; private set; }
+    public ulong SnapshotTerm
+    {
+        get => Volatile.Read(ref _snapshotTerm);
+        private set => Volatile.Write(ref _snapshotTerm, value);
+    }
 
     /// <summary>Slots per new index file (a power of 2).</summary>
     public int IndexFileCapacity => _capacity;
 
     /// <summary>
     /// The request ids of recent STATE/CONFIG entries (empty when read-only), kept up to date by appends and
-    /// truncations. Not guarded by the log's lock: use it from the thread that writes the log, or use
-    /// <see cref="TryGetRequestIndex"/> and <see cref="RemoveExpiredRequestIds"/>.
+    /// truncations (under the log's state lock). Not thread-safe itself: while other threads may use the log, use
+    /// <see cref="TryGetRequestIndex"/>, <see cref="RememberRequestId"/> and <see cref="RemoveExpiredRequestIds"/>.
     /// </summary>
     public RequestIdCache RequestIds { get; }
 
@@ -58,6 +99,16 @@ public sealed partial class FileLog : IDisposable
     {
         lock (_gate)
             return RequestIds.TryGet(requestId, out index);
+    }
+
+    /// <summary>
+    /// Remembers <paramref name="requestId"/> at <paramref name="index"/> unless it is remembered already (ids a
+    /// snapshot records, after it was installed); see <see cref="RequestIdCache.Add"/>. False when not added.
+    /// </summary>
+    public bool RememberRequestId(RequestId requestId, long index)
+    {
+        lock (_gate)
+            return !RequestIds.TryGet(requestId, out _) && RequestIds.Add(requestId, index);
     }
 
     /// <summary>Forgets expired request ids and those over request-id-cache-max (call periodically; zmq-raft does every 10 s).</summary>
@@ -115,13 +166,13 @@ public sealed partial class FileLog : IDisposable
         {
             DurableDirectory.Create(LogDirectory);
         }
-        _files = new IndexFileSet(LogDirectory, IsReadOnly);
+        _files = new IndexFileSet(LogDirectory, IsReadOnly, _io);
         _capacity = _options.IndexFileCapacity;
 
         if (_files.Count == 0)
         {
             if (!IsReadOnly)
-                _files.CreateNext(snapshotIndex + 1, _capacity);
+                _files.AddLast(CreateFile(snapshotIndex + 1));
             SetEmpty(snapshotIndex, SnapshotTerm);
             return;
         }
@@ -140,11 +191,7 @@ public sealed partial class FileLog : IDisposable
         if (snapshotIndex + 1 < first.FirstAllowedIndex)
             throw new StorageException(first.FilePath, null, $"the log starts at index {first.FirstAllowedIndex} but the snapshot ends at {snapshotIndex}: entries in between are missing");
         var firstAllowed = first.FirstAllowedIndex;
-        // zmq-raft derives the capacity of new files from the first file (next power of 2 of its capacity), so
-        // both implementations continue an existing log with the same file boundaries.
-        _capacity = (int)Math.Min(uint.MaxValue, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)first.Capacity));
-        if (_capacity > IndexFileFormat.MaxCapacity)
-            throw new StorageException(first.FilePath, 12, $"capacity {first.Capacity} implies an index file capacity above the maximum");
+        _capacity = CapacityOf(first, _options.IndexFileCapacity);
 
         var last = _files.Last;
         LastIndex = last.NextIndex - 1;
@@ -163,6 +210,26 @@ public sealed partial class FileLog : IDisposable
         if (!IsReadOnly)
             RequestIdCacheLoader.Rebuild(RequestIds, _files, LastIndex);
     }
+
+    /// <summary>
+    /// The capacity of new files in an existing log. zmq-raft derives it from the first file (the next power of 2
+    /// of its capacity), so both implementations continue a log with the same file boundaries. A first file that
+    /// starts mid-way — the first after a snapshot replaced the log, or the one after a file that filled by data —
+    /// has fewer slots than the log was created with, and that rule would shrink every later file, down to one
+    /// entry per file; such a file ends on a boundary of the original capacity, so when the configured capacity is
+    /// larger and the first file ends on a multiple of it, the configured capacity is kept.
+    /// </summary>
+    private static int CapacityOf(IndexFile first, int configured)
+    {
+        var derived = System.Numerics.BitOperations.RoundUpToPowerOf2((uint)first.Capacity);
+        if (derived > IndexFileFormat.MaxCapacity)
+            throw new StorageException(first.FilePath, 12, $"capacity {first.Capacity} implies an index file capacity above the maximum");
+        if (configured > derived && (first.FirstAllowedIndex + first.Capacity) % configured == 0)
+            return configured;
+        return (int)derived;
+    }
+
+    private IndexFile CreateFile(long firstIndex) => IndexFile.Create(LogDirectory, firstIndex, _capacity, created: null, _io);
 
     private void SetEmpty(long snapshotIndex, ulong snapshotTerm)
     {
@@ -260,6 +327,21 @@ public sealed partial class FileLog : IDisposable
         }
     }
 
+    /// <summary>
+    /// The last entry stored in the index file that holds <paramref name="index"/> (FirstIndex..LastIndex): where
+    /// zmq-raft's entries stream (logstream.js) ends one file's read and starts the next. That is the file's last
+    /// slot unless the file filled by data first (or is the last file).
+    /// </summary>
+    public long LastIndexInFileOf(long index)
+    {
+        lock (_gate)
+        {
+            ThrowIfDisposed();
+            CheckRange(index, index);
+            return FileOf(index).NextIndex - 1;
+        }
+    }
+
     /// <summary>A description of every index file, oldest first (for inspection).</summary>
     public IReadOnlyList<IndexFileInfo> DescribeFiles()
     {
@@ -291,6 +373,7 @@ public sealed partial class FileLog : IDisposable
 
     public void Dispose()
     {
+        lock (_writeGate)
         lock (_gate)
         {
             if (_disposed)

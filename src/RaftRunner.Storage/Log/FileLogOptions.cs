@@ -30,6 +30,9 @@ public sealed record FileLogOptions
     /// <summary>The clock request ids are compared with.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
+    /// <summary>Tests: the index files' fdatasync and entry-data limit (null: the real ones).</summary>
+    internal IndexFileIo? Io { get; init; }
+
     internal void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfNegative(SnapshotIndex);

@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using RaftRunner.Protocol;
-using RaftRunner.Storage.Files;
 
 namespace RaftRunner.Storage.Log;
 
@@ -15,26 +14,47 @@ public sealed partial class IndexFile
 
     /// <summary>
     /// Appends entries[start..start+count) as far as the free slots and MAX_DATASIZE allow, and returns how many
-    /// were written. On return they are durable: data first, then (after making sure the slot after the batch is
-    /// clear — ACID.md's additional safety step) the offsets, then one fdatasync.
+    /// were written (0 when the next entry fits neither: the file is full by slots or by data). On return they are
+    /// durable: data first, then (after making sure the slot after the batch is clear — ACID.md's additional safety
+    /// step) the offsets, then one fdatasync.
     /// </summary>
     public int Append(IReadOnlyList<LogEntry> entries, int start, int count)
+    {
+        var n = WritePending(entries, start, count);
+        if (n > 0)
+        {
+            SyncPending();
+            CommitPending();
+        }
+        return n;
+    }
+
+    /// <summary>
+    /// The first step of <see cref="Append(IReadOnlyList{LogEntry}, int, int)"/>: writes the entries that fit
+    /// and their offsets, without the final fdatasync and without counting them (readers of the committed entries
+    /// are not disturbed: everything written lies beyond <see cref="Count"/>). Returns how many were written;
+    /// <see cref="SyncPending"/> and <see cref="CommitPending"/> finish them.
+    /// </summary>
+    internal int WritePending(IReadOnlyList<LogEntry> entries, int start, int count)
     {
         ArgumentNullException.ThrowIfNull(entries);
         ArgumentOutOfRangeException.ThrowIfNegative(start);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(count, entries.Count - start);
         EnsureWritable();
+        if (_pending != 0)
+            throw new InvalidOperationException($"{FilePath}: an earlier append is not committed");
 
         var position = (long)DataSize;
         var end = position;
         var n = 0;
         var room = Capacity - _count;
+        var maxDataSize = _io.MaxDataSize;
         while (n < room && n < count)
         {
             var size = entries[start + n].Raw.Length;
             if (size < LogEntry.HeaderSize)
                 throw new ArgumentException($"entry {start + n} has {size} bytes, less than the {LogEntry.HeaderSize}-byte header", nameof(entries));
-            if (end + size > IndexFileFormat.MaxDataSize)
+            if (end + size > maxDataSize)
                 break;
             end += size;
             n++;
@@ -53,39 +73,83 @@ public sealed partial class IndexFile
             for (var i = 0; i < n; i++)
                 _offsets[_count + i] = (uint)(offset += buffers[i].Length);
             WriteOffsets(_count, n);
-            FileSync.DataSync(_handle, FilePath);
         }
         catch (Exception e) when (e is IOException or StorageException)
         {
             Array.Clear(_offsets, _count, n);
             throw Fault(e, "append failed");
         }
-        _count += n;
+        _pending = n;
         return n;
+    }
+
+    /// <summary>The fdatasync that makes the entries of <see cref="WritePending"/> durable.</summary>
+    internal void SyncPending()
+    {
+        if (_pending == 0)
+            return;
+        try
+        {
+            _io.DataSync(_handle, FilePath);
+        }
+        catch (Exception e) when (e is IOException or StorageException)
+        {
+            Array.Clear(_offsets, _count, _pending);
+            _pending = 0;
+            throw Fault(e, "append failed");
+        }
+    }
+
+    /// <summary>Counts the synced entries of <see cref="WritePending"/> (under the owner's lock, so readers see them from now on).</summary>
+    internal void CommitPending()
+    {
+        _count += _pending;
+        _pending = 0;
     }
 
     /// <summary>Removes the entries from <paramref name="index"/> on, by zeroing their offsets (ACID.md rollback).</summary>
     public void TruncateFrom(long index)
     {
+        var (from, cleared) = TruncateInMemory(index);
+        WriteTruncation(from, cleared);
+    }
+
+    /// <summary>
+    /// The first step of <see cref="TruncateFrom"/>: forgets the entries from <paramref name="index"/> on in memory
+    /// (under the owner's lock, so readers stop seeing them) and returns what <see cref="WriteTruncation"/> must
+    /// then zero on disk.
+    /// </summary>
+    internal (int From, int Count) TruncateInMemory(long index)
+    {
         var slot = index - FirstAllowedIndex;
         if (slot < 0 || slot > _count)
             throw new ArgumentOutOfRangeException(nameof(index), index, $"{FilePath} holds {FirstAllowedIndex}..{NextIndex - 1}");
         if (slot == _count)
-            return;
+            return ((int)slot, 0);
         EnsureWritable();
+        if (_pending != 0)
+            throw new InvalidOperationException($"{FilePath}: an append is not committed");
         var from = (int)slot;
         var cleared = _count - from;
         Array.Clear(_offsets, from, cleared);
+        _count = from;
+        return (from, cleared);
+    }
+
+    /// <summary>Writes the zeroed offsets of <see cref="TruncateInMemory"/> and fdatasyncs them.</summary>
+    internal void WriteTruncation(int from, int count)
+    {
+        if (count == 0)
+            return;
         try
         {
-            WriteOffsets(from, cleared);
-            FileSync.DataSync(_handle, FilePath);
+            WriteOffsets(from, count);
+            _io.DataSync(_handle, FilePath);
         }
         catch (Exception e) when (e is IOException or StorageException)
         {
             throw Fault(e, "truncation failed");
         }
-        _count = from;
     }
 
     /// <summary>
@@ -110,7 +174,7 @@ public sealed partial class IndexFile
             return;
         Array.Clear(_offsets, from, to - from);
         WriteOffsets(from, to - from);
-        FileSync.DataSync(_handle, FilePath);
+        _io.DataSync(_handle, FilePath);
     }
 
     private void WriteOffsets(int from, int count)

@@ -12,19 +12,28 @@ namespace RaftRunner.Storage.Log;
 /// committed by its offset: entry data is written first, then the offsets, then one fdatasync, so a crash before
 /// the offsets reach the disk loses the batch cleanly. The number of entries is the number of non-zero offsets
 /// before the first zero; anything after that (data or dirty offsets) is a torn tail and is ignored.
-/// Not thread-safe: the owner (<see cref="FileLog"/>) serialises access.
+/// A file need not use all its slots: one whose entry data is full (<see cref="IndexFileFormat.MaxDataSize"/>) is
+/// followed by a file named by the next index (see <see cref="FileLog"/>).
+/// Not thread-safe, with one exception the owner (<see cref="FileLog"/>) relies on: while one thread appends in
+/// steps (<see cref="WritePending"/>, <see cref="SyncPending"/>, then <see cref="CommitPending"/>) or truncates in
+/// steps (<see cref="TruncateInMemory"/>, then <see cref="WriteTruncation"/>), other threads may read the entries
+/// below <see cref="Count"/> — the steps that change Count and the reads are serialised by the owner's lock; the
+/// writes and syncs in between touch only what lies beyond Count or was already cut off.
 /// </summary>
 public sealed partial class IndexFile : IDisposable
 {
     private readonly SafeFileHandle _handle;
     private readonly uint[] _offsets;
+    private readonly IndexFileIo _io;
     private int _count;
+    private int _pending; // entries written by WritePending, not yet committed
     private bool _faulted;
 
-    private IndexFile(string path, SafeFileHandle handle, long firstIndex, uint[] offsets, int count, long dataPosition, bool readOnly)
+    private IndexFile(string path, SafeFileHandle handle, long firstIndex, uint[] offsets, int count, long dataPosition, bool readOnly, IndexFileIo io)
     {
         FilePath = path;
         _handle = handle;
+        _io = io;
         FirstAllowedIndex = firstIndex;
         _offsets = offsets;
         _count = count;
@@ -47,6 +56,7 @@ public sealed partial class IndexFile : IDisposable
     /// <summary>The index the next appended entry gets.</summary>
     public long NextIndex => FirstAllowedIndex + _count;
 
+    /// <summary>Every slot holds an entry (a file may also be full by data, with slots to spare: see <see cref="IndexFileFormat.MaxDataSize"/>).</summary>
     public bool IsFull => _count == Capacity;
 
     public bool IsEmpty => _count == 0;
@@ -71,7 +81,10 @@ public sealed partial class IndexFile : IDisposable
     /// The header is written to a temporary name, fdatasynced and renamed into place, then the directory is
     /// fsynced: a crash never leaves a half-written index file under the real name.
     /// </summary>
-    public static IndexFile Create(string logDirectory, long firstIndex, int capacity = IndexFileFormat.DefaultCapacity, DateTimeOffset? created = null)
+    public static IndexFile Create(string logDirectory, long firstIndex, int capacity = IndexFileFormat.DefaultCapacity, DateTimeOffset? created = null) =>
+        Create(logDirectory, firstIndex, capacity, created, IndexFileIo.Default);
+
+    internal static IndexFile Create(string logDirectory, long firstIndex, int capacity, DateTimeOffset? created, IndexFileIo io)
     {
         var effective = IndexFileFormat.EffectiveCapacity(firstIndex, capacity);
         if (firstIndex + effective - 1 > IndexFileFormat.MaxIndex)
@@ -98,7 +111,7 @@ public sealed partial class IndexFile : IDisposable
             using (var handle = File.OpenHandle(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete))
             {
                 RandomAccess.Write(handle, bytes, 0);
-                FileSync.DataSync(handle, temp);
+                io.DataSync(handle, temp);
             }
             File.Move(temp, path, overwrite: false);
         }
@@ -107,11 +120,13 @@ public sealed partial class IndexFile : IDisposable
             throw new StorageException(path, null, $"cannot create index file: {e.Message}", e);
         }
         FileSync.SyncDirectory(directory);
-        return Open(path);
+        return Open(path, readOnly: false, io);
     }
 
     /// <summary>Opens and validates an existing index file; a <see cref="StorageException"/> naming the file and offset when it is not sound.</summary>
-    public static IndexFile Open(string path, bool readOnly = false)
+    public static IndexFile Open(string path, bool readOnly = false) => Open(path, readOnly, IndexFileIo.Default);
+
+    internal static IndexFile Open(string path, bool readOnly, IndexFileIo io)
     {
         var firstIndex = IndexFilePath.ParsePath(path);
         SafeFileHandle handle;
@@ -125,7 +140,7 @@ public sealed partial class IndexFile : IDisposable
         }
         try
         {
-            return Load(path, handle, firstIndex, readOnly);
+            return Load(path, handle, firstIndex, readOnly, io);
         }
         catch
         {
@@ -134,7 +149,7 @@ public sealed partial class IndexFile : IDisposable
         }
     }
 
-    private static IndexFile Load(string path, SafeFileHandle handle, long firstIndex, bool readOnly)
+    private static IndexFile Load(string path, SafeFileHandle handle, long firstIndex, bool readOnly, IndexFileIo io)
     {
         var length = RandomAccess.GetLength(handle);
         Span<byte> header = stackalloc byte[IndexFileFormat.OffsetsTablePosition];
@@ -187,7 +202,7 @@ public sealed partial class IndexFile : IDisposable
                 throw new StorageException(path, IndexFileFormat.OffsetPosition(count), $"index {firstIndex + count} ends at byte {dataPosition + offset}, beyond the end of the file ({length} bytes)");
             last = offset;
         }
-        return new IndexFile(path, handle, firstIndex, offsets, count, dataPosition, readOnly);
+        return new IndexFile(path, handle, firstIndex, offsets, count, dataPosition, readOnly, io);
     }
 
     public void Dispose() => _handle.Dispose();
