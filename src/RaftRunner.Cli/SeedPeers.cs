@@ -98,6 +98,6 @@ internal static class SeedPeers
         return list;
     }
 
-    private static bool IsTcpUrl(string url) =>
+    internal static bool IsTcpUrl(string url) =>
         Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme == "tcp" && uri.Port is > 0 and < 65536 && uri.AbsolutePath is "/" or "";
 }
