@@ -130,6 +130,18 @@ Task("Bench").IsDependentOn("Build").Does(() =>
     });
 });
 
+// The main job (DESIGN.md): three local nodes, the web monitor at http://localhost:8042, sample writes, a
+// failover and a summary; in a terminal the cluster stays up for the browser until Ctrl+C.
+Task("Demo").IsDependentOn("Build").Does(() =>
+{
+    DotNetRun("./src/RaftRunner.Cli/RaftRunner.Cli.csproj", new ProcessArgumentBuilder().Append("demo"), new DotNetRunSettings
+    {
+        Configuration = configuration,
+        NoBuild = true,
+        NoRestore = true,
+    });
+});
+
 Task("Default").IsDependentOn("Test");
 
 RunTarget(target);
