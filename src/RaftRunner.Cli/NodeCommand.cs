@@ -142,6 +142,8 @@ internal static class NodeCommand
         }
         if (NodePreflight.Check(settings) is { } problem)
             return Cli.Fail(problem);
+        if (MonitorPortProblem(config, settings) is { } monitorProblem)
+            return Cli.Fail(monitorProblem);
         using var stop = new ManualResetEventSlim();
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Set(); });
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Set(); });
@@ -176,6 +178,28 @@ internal static class NodeCommand
             system.Terminate().Wait(TimeSpan.FromSeconds(2));
         }
         return 0;
+    }
+
+    /// <summary>Before anything is written: the monitor's port must be free (the node would otherwise start, then fail).</summary>
+    private static string? MonitorPortProblem(Config config, NodeSettings settings)
+    {
+        if (settings.WebMonitorUrl is not { } announced)
+            return null;
+        var bind = config.WithFallback(HoconConfig.Reference).Resolve().GetString("raft-runner.www.bind");
+        var address = bind is "::" or "*" or "0.0.0.0" ? System.Net.IPAddress.IPv6Any
+            : System.Net.IPAddress.TryParse(bind, out var ip) ? ip : System.Net.IPAddress.Loopback;
+        var port = new Uri(announced).Port;
+        try
+        {
+            var listener = new System.Net.Sockets.TcpListener(address, port);
+            listener.Start();
+            listener.Stop();
+            return null;
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            return $"--www: port {port} of the web monitor is not available ({e.Message}); choose another with --www PORT or turn it off with --www off";
+        }
     }
 
     /// <summary>The web monitor on the node's www port (raft-runner.www), bound to raft-runner.www.bind; null when off.</summary>

@@ -108,6 +108,18 @@ public sealed class NodeBadArgumentTests(SeedDataDirectory seed) : IClassFixture
     }
 
     [Fact]
+    public void A_web_monitor_port_in_use_is_named_before_anything_is_written()
+    {
+        using var holder = new TcpListener(IPAddress.Loopback, 0);
+        holder.Start();
+        var taken = ((IPEndPoint)holder.LocalEndpoint).Port;
+        var data = CopySeed();
+        var before = DirectoryState.Of(data);
+        RunNode(data, $"--www {RaftRunnerCli.Port(taken)}").AssertBadArgument("--www");
+        before.AssertSame(DirectoryState.Of(data), "the data directory");
+    }
+
+    [Fact]
     public void A_pub_port_in_use_is_named_before_anything_is_written()
     {
         using var holder = new TcpListener(IPAddress.Loopback, 0);
