@@ -83,7 +83,11 @@ internal sealed class SnapshotWriterStream : Stream
 
     public override void WriteByte(byte value) => Write([value]);
 
-    /// <summary>Nothing: a snapshot is made durable once, by <see cref="SnapshotWriter.Install"/>. Buffered bytes stay buffered until the buffer fills or <see cref="CompleteAsync"/>.</summary>
+    /// <summary>
+    /// Nothing: a snapshot is made durable once, by <see cref="SnapshotWriter.Install"/> (the writer itself pushes written
+    /// data to the device every <see cref="SnapshotWriter.WritebackInterval"/> bytes, so that final fdatasync is short).
+    /// Buffered bytes stay buffered until the buffer fills or <see cref="CompleteAsync"/>.
+    /// </summary>
     public override void Flush() { }
 
     public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
