@@ -249,15 +249,7 @@ internal static class ConfigCommand
                     w.WriteNull("concurrent_change_index");
                 w.WriteString("leader", config.LeaderId);
                 w.WriteString("leader_url", config.LeaderUrl);
-                w.WriteStartArray("peers");
-                foreach (var p in peers)
-                {
-                    w.WriteStartObject();
-                    w.WriteString("id", p.Id);
-                    w.WriteString("url", p.Url);
-                    w.WriteEndObject();
-                }
-                w.WriteEndArray();
+                w.WritePeers("peers", peers);
             }));
         }
         else

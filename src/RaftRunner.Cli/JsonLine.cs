@@ -26,6 +26,20 @@ internal static class JsonLine
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
+    /// <summary>A peer list as <c>"name": [{"id": …, "url": …}, …]</c>.</summary>
+    public static void WritePeers(this Utf8JsonWriter writer, string name, IReadOnlyList<RaftRunner.Protocol.PeerInfo> peers)
+    {
+        writer.WriteStartArray(name);
+        foreach (var p in peers)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("id", p.Id);
+            writer.WriteString("url", p.Url);
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
+    }
+
     /// <summary>A double with at most <paramref name="decimals"/> decimals (JSON has no NaN or infinity: those become 0).</summary>
     public static void WriteRounded(this Utf8JsonWriter writer, string name, double value, int decimals = 3) =>
         writer.WriteNumber(name, double.IsFinite(value) ? Math.Round(value, decimals) : 0);

@@ -430,22 +430,9 @@ internal static class LogCommand
     private static void WriteConfigFields(Utf8JsonWriter w, ConfigEntryData config)
     {
         w.WriteBoolean("transitional", config.IsTransitional);
-        WritePeers(w, "peers", config.Peers);
+        w.WritePeers("peers", config.Peers);
         if (config.OldPeers is { } old)
-            WritePeers(w, "old_peers", old);
-    }
-
-    private static void WritePeers(Utf8JsonWriter w, string name, IReadOnlyList<PeerInfo> peers)
-    {
-        w.WriteStartArray(name);
-        foreach (var p in peers)
-        {
-            w.WriteStartObject();
-            w.WriteString("id", p.Id);
-            w.WriteString("url", p.Url);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
+            w.WritePeers("old_peers", old);
     }
 
     private static string Config(ConfigEntryData config) => config.OldPeers is { } old
